@@ -1,0 +1,81 @@
+package dev.glimpse.tracker;
+
+import dev.glimpse.types.Detection;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One association step of BYTE: similarity between tracks and detections, turned into a cost
+ * {@code 1 - similarity} and solved by {@link Lap#solveGated} so that no pair below the step's minimum similarity
+ * is ever matched. Tracks and detections of different labels are never paired.
+ *
+ * <p>Only pairs whose footprints can overlap are scored: detections are sorted by left edge and each track
+ * sweeps the ones that start within its reach, so a frame costs about O((T + D) log D) rather than O(T·D) when
+ * objects are spread out. The result is the same as scoring every pair.
+ */
+final class Association {
+
+  private Association() {}
+
+  /** A detection with its footprint (4) and measurement (n) computed once per frame. */
+  record Candidate(Detection detection, double[] footprint, double[] z) {}
+
+  /**
+   * @param tracks          rows, in serial order
+   * @param candidates      columns, in input order
+   * @param minSimilarity   pairs must reach this similarity (after score fusion)
+   * @param fuseScore       multiply similarity by the detection's score (ByteTrack {@code fuse_score})
+   * @return (tracks) the candidate index matched to each track, or {@link Lap#UNASSIGNED}
+   */
+  static int[] match(Geometry geometry, List<STrack> tracks, List<Candidate> candidates, double minSimilarity,
+                     boolean fuseScore) {
+    int rows = tracks.size();
+    int cols = candidates.size();
+    if (rows == 0 || cols == 0) {
+      int[] none = new int[rows];
+      Arrays.fill(none, Lap.UNASSIGNED);
+      return none;
+    }
+    // Candidates by left edge; a pair can only have similarity > 0 when the candidate's left edge lies in
+    // (track left − reach − widest candidate, track right + reach].
+    Integer[] order = new Integer[cols];
+    double widest = 0;
+    for (int c = 0; c < cols; c++) {
+      order[c] = c;
+      double[] f = candidates.get(c).footprint();
+      widest = Math.max(widest, f[2] - f[0]);
+    }
+    Arrays.sort(order, (a, b) -> Double.compare(candidates.get(a).footprint()[0], candidates.get(b).footprint()[0]));
+    double[] left = new double[cols]; // (cols) sorted left edges
+    for (int i = 0; i < cols; i++) left[i] = candidates.get(order[i]).footprint()[0];
+
+    double limit = 1 - minSimilarity;
+    double reach = geometry.reach();
+    Lap.Edges edges = new Lap.Edges(2 * rows);
+    for (int r = 0; r < rows; r++) {
+      STrack t = tracks.get(r);
+      double[] fp = t.footprint;
+      double hi = fp[2] + reach;
+      for (int i = lowerBound(left, fp[0] - reach - widest); i < cols && left[i] <= hi; i++) {
+        int c = order[i];
+        Candidate cand = candidates.get(c);
+        if (!t.label.equals(cand.detection().label())) continue;
+        double sim = geometry.similarity(fp, cand.footprint());
+        if (fuseScore) sim *= cand.detection().score();
+        if (sim > 0 && 1 - sim <= limit) edges.add(r, c, 1 - sim);
+      }
+    }
+    return Lap.solveGated(rows, cols, edges, limit);
+  }
+
+  /** First index whose value is ≥ {@code key} in an ascending array. */
+  private static int lowerBound(double[] sorted, double key) {
+    int lo = 0, hi = sorted.length;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (sorted[mid] < key) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}
