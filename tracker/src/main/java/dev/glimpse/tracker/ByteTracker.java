@@ -7,6 +7,7 @@ import dev.glimpse.types.Stamp;
 import dev.glimpse.types.Track;
 import dev.glimpse.types.TrackState;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -24,6 +25,13 @@ import java.util.Objects;
  * track is confirmed, so ids never skip (supervision #1355, #1320); unconfirmed tracks are predicted too; the
  * filter steps by the time between stamps; a track needs {@code minimumConsecutiveFrames} matches to confirm.
  *
+ * <p>For a moving camera four more steps, each a {@link TrackerConfig} knob that {@link TrackerConfig#BYTETRACK}
+ * turns off: boxes are filtered in BoT-SORT's xywh state; the first and unconfirmed associations use C-BIoU's
+ * buffered IoU; the image motion shared by all tracks is estimated from the first association and compensated
+ * (then the first association runs again); and lost tracks get one more chance against the leftover high-score
+ * detections with a larger buffer. Velocities are kept relative to the shared motion; published velocities
+ * include it.
+ *
  * <p>Deterministic: tracks are kept in creation order and detections in input order; nothing iterates a hash.
  * Not thread-safe.
  */
@@ -36,6 +44,12 @@ public final class ByteTracker implements Tracker {
   private final int axes;
   /** Live tracks (NEW, TRACKED, LOST) in creation order. */
   private final List<STrack> tracks = new ArrayList<>();
+  /**
+   * The image motion shared by all tracks (camera pan, tilt, bob), pixels per nominal frame, added to every track's
+   * prediction; each track's filter velocity is its own motion relative to it. Stays 0 without motion
+   * compensation.
+   */
+  private double cameraX, cameraY;
   private long frame;
   private long nextSerial;
   private boolean hasStamp;
@@ -49,9 +63,9 @@ public final class ByteTracker implements Tracker {
     this.axes = filter.axes();
   }
 
-  /** A box tracker: xyah Kalman filter, IoU similarity. */
+  /** A box tracker: xywh or xyah Kalman filter ({@link TrackerConfig#boxState()}), IoU similarity. */
   public static ByteTracker forBoxes(TrackerConfig config, IdSource ids) {
-    return new ByteTracker(config, ids, new Geometry.Boxes());
+    return new ByteTracker(config, ids, new Geometry.Boxes(config.boxState() == TrackerConfig.BoxState.XYWH));
   }
 
   /** A point tracker: xy Kalman filter, similarity {@code 1 - distance / pointGateDistance}. */
@@ -76,20 +90,27 @@ public final class ByteTracker implements Tracker {
       (d.score() >= config.highScoreThreshold() ? high : low).add(new Candidate(d, fp, z));
     }
 
-    // Predict every track's box with the Kalman filter.
-    int frozen = geometry.frozenVelocityAxis();
+    // Predict every track's box with the Kalman filter, moved by the shared image motion.
     List<STrack> pool = new ArrayList<>(); // tracked and lost
     List<STrack> unconfirmed = new ArrayList<>();
     for (STrack t : tracks) {
-      if (t.state != TrackState.TRACKED && frozen >= 0) t.mean[axes + frozen] = 0;
+      if (t.state != TrackState.TRACKED) for (int axis : geometry.frozenVelocityAxes()) t.mean[axes + axis] = 0;
       filter.predict(t.mean, t.cov, dt);
+      t.mean[0] += cameraX * dt;
+      t.mean[1] += cameraY * dt;
       geometry.footprint(t.mean, t.footprint);
       (t.state == TrackState.NEW ? unconfirmed : pool).add(t);
     }
 
-    // First association: high-score detections against tracked and lost tracks.
+    // First association: high-score detections against tracked and lost tracks. With motion compensation the
+    // matches measure the shared motion's change; every track is moved by it and the association runs again.
     boolean[] highUsed = new boolean[high.size()];
-    int[] first = Association.match(geometry, pool, high, config.firstMatchThreshold(), config.fuseScore());
+    int[] first = Association.match(geometry, pool, high, config.firstMatchThreshold(), config.fuseScore(),
+        config.matchBuffer());
+    if (config.motionCompensation() && compensate(pool, high, first, dt, dets.width())) {
+      first = Association.match(geometry, pool, high, config.firstMatchThreshold(), config.fuseScore(),
+          config.matchBuffer());
+    }
     List<STrack> remaining = new ArrayList<>();
     for (int i = 0; i < pool.size(); i++) {
       if (first[i] == Lap.UNASSIGNED) {
@@ -107,21 +128,36 @@ public final class ByteTracker implements Tracker {
     for (int i = 0; i < remainingTracked.size(); i++) {
       if (second[i] != Lap.UNASSIGNED) correct(remainingTracked.get(i), low.get(second[i]));
     }
+
+    // Lost-track association: tracks still unmatched against the high-score detections left, with a larger buffer.
+    if (config.lostMatchBuffer() > 0 && geometry instanceof Geometry.Boxes) {
+      List<STrack> unmatched = new ArrayList<>();
+      for (STrack t : remaining) if (t.lastMatchFrame != frame) unmatched.add(t);
+      List<Integer> leftIdx = unused(highUsed);
+      List<Candidate> left = pick(high, leftIdx);
+      int[] third = Association.match(geometry, unmatched, left, config.firstMatchThreshold(), config.fuseScore(),
+          config.lostMatchBuffer());
+      for (int i = 0; i < unmatched.size(); i++) {
+        if (third[i] == Lap.UNASSIGNED) continue;
+        correct(unmatched.get(i), left.get(third[i]));
+        highUsed[leftIdx.get(third[i])] = true;
+      }
+    }
     for (STrack t : remaining) if (t.lastMatchFrame != frame) t.state = TrackState.LOST;
 
     // Unconfirmed tracks: usually seen in one frame only; a miss removes them.
     List<Integer> freeIdx = unused(highUsed);
     List<Candidate> free = pick(high, freeIdx);
-    int[] third = Association.match(geometry, unconfirmed, free, config.unconfirmedMatchThreshold(),
-        config.fuseScore());
+    int[] fourth = Association.match(geometry, unconfirmed, free, config.unconfirmedMatchThreshold(),
+        config.fuseScore(), config.matchBuffer());
     for (int i = 0; i < unconfirmed.size(); i++) {
       STrack t = unconfirmed.get(i);
-      if (third[i] == Lap.UNASSIGNED) {
+      if (fourth[i] == Lap.UNASSIGNED) {
         t.state = TrackState.REMOVED; // never had an id: not reported
         continue;
       }
-      correct(t, free.get(third[i]));
-      highUsed[freeIdx.get(third[i])] = true;
+      correct(t, free.get(fourth[i]));
+      highUsed[freeIdx.get(fourth[i])] = true;
       t.hits++;
       if (t.hits >= config.minimumConsecutiveFrames()) confirm(t);
     }
@@ -157,6 +193,8 @@ public final class ByteTracker implements Tracker {
     nextSerial = 0;
     hasStamp = false;
     lastStampNanos = 0;
+    cameraX = 0;
+    cameraY = 0;
     ids.reset();
   }
 
@@ -171,6 +209,105 @@ public final class ByteTracker implements Tracker {
     hasStamp = true;
     lastStampNanos = nanos;
     return dt;
+  }
+
+  /**
+   * Motion compensation from the first association: the change of the shared image motion since the last frame is
+   * estimated per axis from the matched TRACKED tracks' innovations (detection centre − predicted centre) by
+   * {@link #robustMean}: each innovation with standard deviation {@link #INNOVATION_STD_FACTOR} × the filter's
+   * measurement noise, so far, small objects, whose image motion a camera turn dominates, count more than near,
+   * large ones, whose own motion, box jitter and occlusion-driven shape changes are larger in pixels; the prior,
+   * {@code cameraMotionNoise} × the frame width × √dt, keeps one or two tracks from dragging every other track
+   * along with their own motion. Every track is moved by the estimate, which is also added to the shared motion,
+   * so the next prediction carries it.
+   *
+   * @param width the frame's width in pixels ({@link Detections#width()})
+   * @return whether a shift was applied and a second association could match more (a track and a detection are
+   *     both still free)
+   */
+  private boolean compensate(List<STrack> pool, List<Candidate> high, int[] first, double dt, int width) {
+    int n = 0;
+    for (int i = 0; i < pool.size(); i++) {
+      if (first[i] != Lap.UNASSIGNED && pool.get(i).state == TrackState.TRACKED) n++;
+    }
+    if (n == 0) return false;
+    double[][] innovations = new double[2][n]; // (axis, track)
+    double[][] sigmas = new double[2][n];
+    int k = 0;
+    boolean trackLeft = false;
+    for (int i = 0; i < pool.size(); i++) {
+      STrack t = pool.get(i);
+      if (first[i] == Lap.UNASSIGNED) {
+        trackLeft = true;
+        continue;
+      }
+      if (t.state != TrackState.TRACKED) continue;
+      double[] z = high.get(first[i]).z();
+      for (int axis = 0; axis < 2; axis++) {
+        innovations[axis][k] = z[axis] - t.mean[axis];
+        sigmas[axis][k] = INNOVATION_STD_FACTOR * filter.measurementStd(t.mean, axis);
+      }
+      k++;
+    }
+    double prior = config.cameraMotionNoise() * width * Math.sqrt(dt);
+    double shiftX = robustMean(innovations[0], sigmas[0], prior);
+    double shiftY = robustMean(innovations[1], sigmas[1], prior);
+    for (STrack t : tracks) {
+      t.mean[0] += shiftX;
+      t.mean[1] += shiftY;
+      geometry.footprint(t.mean, t.footprint);
+    }
+    cameraX += shiftX / dt;
+    cameraY += shiftY / dt;
+    boolean detectionLeft = false;
+    boolean[] taken = new boolean[high.size()];
+    for (int j : first) if (j != Lap.UNASSIGNED) taken[j] = true;
+    for (boolean b : taken) detectionLeft |= !b;
+    return trackLeft && detectionLeft;
+  }
+
+  /** How far, in standard deviations, an innovation may be from the weighted median and still count. */
+  static final double INLIER_SIGMAS = 3;
+
+  /**
+   * A matched track's innovation is its measurement noise plus its own unpredicted motion; both grow with its size,
+   * and together they are taken as twice the filter's measurement noise, a tenth of the box size.
+   */
+  static final double INNOVATION_STD_FACTOR = 2;
+
+  /**
+   * Weighted mean, weights 1 / σ², of the values within {@link #INLIER_SIGMAS}·σ of their weighted median, shrunk
+   * towards 0 by a zero-mean prior of standard deviation {@code prior} (none when ≤ 0): the posterior mean of a
+   * common offset that every value measures with its own noise.
+   *
+   * @param values (n ≥ 1) measurements of the offset
+   * @param sigmas (n) their standard deviations, > 0
+   */
+  static double robustMean(double[] values, double[] sigmas, double prior) {
+    int n = values.length;
+    Integer[] order = new Integer[n];
+    double total = 0;
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+      total += 1 / (sigmas[i] * sigmas[i]);
+    }
+    Arrays.sort(order, (a, b) -> Double.compare(values[a], values[b]));
+    double median = values[order[n - 1]], acc = 0;
+    for (int i : order) {
+      acc += 1 / (sigmas[i] * sigmas[i]);
+      if (acc >= 0.5 * total) {
+        median = values[i];
+        break;
+      }
+    }
+    double sw = prior > 0 ? 1 / (prior * prior) : 0, sx = 0;
+    for (int i = 0; i < n; i++) {
+      if (Math.abs(values[i] - median) > INLIER_SIGMAS * sigmas[i]) continue;
+      double w = 1 / (sigmas[i] * sigmas[i]);
+      sw += w;
+      sx += w * values[i];
+    }
+    return sw > 0 ? sx / sw : median;
   }
 
   private STrack start(Candidate c) {
@@ -225,7 +362,7 @@ public final class ByteTracker implements Tracker {
   private Track publish(STrack t) {
     double fps = config.frameRate();
     return new Track(t.id, t.label, geometry.box(t.footprint), geometry.point(t.footprint), t.score,
-        t.mean[axes] * fps, t.mean[axes + 1] * fps, (int) (frame - t.startFrame), t.state);
+        (t.mean[axes] + cameraX) * fps, (t.mean[axes + 1] + cameraY) * fps, (int) (frame - t.startFrame), t.state);
   }
 
   private static List<Integer> unused(boolean[] used) {

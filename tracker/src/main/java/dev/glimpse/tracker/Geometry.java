@@ -34,25 +34,44 @@ sealed interface Geometry permits Geometry.Boxes, Geometry.Points {
   double similarity(double[] a, double[] b);
 
   /**
+   * The footprint grown by {@code buffer} times its width on the left and on the right and by {@code buffer} times
+   * its height at the top and at the bottom: C-BIoU's buffered box (Yang et al., "Hard to Track Objects with
+   * Irregular Motions and Similar Appearances? Make It Easier by Buffering the Matching Space", WACV 2023, §3.2).
+   * A point's footprint is returned unchanged (its similarity already has a gate).
+   */
+  void expand(double[] footprint, double buffer, double[] out);
+
+  /**
    * How far apart, in pixels, two footprints may be and still have similarity above 0: 0 for boxes (they must
    * overlap), the gate for points.
    */
   double reach();
 
   /**
-   * The axis whose velocity ByteTrack zeroes before predicting a track that is not TRACKED (the height, so a lost
-   * box does not shrink or grow without evidence), or -1.
+   * The axes whose velocity is zeroed before predicting a track that is not TRACKED, so a lost box does not shrink
+   * or grow without evidence: the height for xyah (ByteTrack), width and height for xywh (BoT-SORT); none for
+   * points.
    */
-  int frozenVelocityAxis();
+  int[] frozenVelocityAxes();
 
   /** Builds the published primitive from a footprint: exactly one of the two results is non-null. */
   Box box(double[] footprint);
 
   Point point(double[] footprint);
 
-  /** Boxes in ByteTrack's xyah parametrisation. */
-  record Boxes(KalmanFilter filter) implements Geometry {
-    Boxes() { this(KalmanFilter.xyah()); }
+  /**
+   * Boxes in ByteTrack's xyah or BoT-SORT's xywh parametrisation.
+   *
+   * @param widthState true for xywh (the filter's third axis is the width), false for xyah (the aspect ratio)
+   */
+  record Boxes(KalmanFilter filter, boolean widthState) implements Geometry {
+    private static final int[] FROZEN_XYAH = {3};
+    private static final int[] FROZEN_XYWH = {2, 3};
+
+    /** ByteTrack's xyah boxes. */
+    Boxes() { this(false); }
+
+    Boxes(boolean widthState) { this(widthState ? KalmanFilter.xywh() : KalmanFilter.xyah(), widthState); }
 
     @Override
     public boolean accepts(Detection d) { return d.box() != null && d.box().width() > 0 && d.box().height() > 0; }
@@ -62,14 +81,14 @@ sealed interface Geometry permits Geometry.Boxes, Geometry.Points {
       Box b = d.box();
       z[0] = b.centerX();
       z[1] = b.centerY();
-      z[2] = b.width() / b.height();
+      z[2] = widthState ? b.width() : b.width() / b.height();
       z[3] = b.height();
     }
 
     @Override
-    public void footprint(double[] xyah, double[] out) {
+    public void footprint(double[] xyah, double[] out) { // xywh when widthState
       double h = Math.max(0, xyah[3]);
-      double w = Math.max(0, xyah[2] * h);
+      double w = Math.max(0, widthState ? xyah[2] : xyah[2] * h);
       out[0] = xyah[0] - 0.5 * w;
       out[1] = xyah[1] - 0.5 * h;
       out[2] = xyah[0] + 0.5 * w;
@@ -96,10 +115,19 @@ sealed interface Geometry permits Geometry.Boxes, Geometry.Points {
     }
 
     @Override
+    public void expand(double[] f, double buffer, double[] out) {
+      double bw = buffer * (f[2] - f[0]), bh = buffer * (f[3] - f[1]);
+      out[0] = f[0] - bw;
+      out[1] = f[1] - bh;
+      out[2] = f[2] + bw;
+      out[3] = f[3] + bh;
+    }
+
+    @Override
     public double reach() { return 0; }
 
     @Override
-    public int frozenVelocityAxis() { return 3; }
+    public int[] frozenVelocityAxes() { return widthState ? FROZEN_XYWH : FROZEN_XYAH; }
 
     @Override
     public Box box(double[] f) { return new Box(f[0], f[1], f[2], f[3]); }
@@ -138,11 +166,16 @@ sealed interface Geometry permits Geometry.Boxes, Geometry.Points {
       return Math.max(0, 1 - Math.hypot(a[0] - b[0], a[1] - b[1]) / gate);
     }
 
+    private static final int[] NONE = {};
+
+    @Override
+    public void expand(double[] f, double buffer, double[] out) { System.arraycopy(f, 0, out, 0, FOOTPRINT); }
+
     @Override
     public double reach() { return gate; }
 
     @Override
-    public int frozenVelocityAxis() { return -1; }
+    public int[] frozenVelocityAxes() { return NONE; }
 
     @Override
     public Box box(double[] f) { return null; }

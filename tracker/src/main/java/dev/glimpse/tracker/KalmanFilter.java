@@ -7,10 +7,10 @@ package dev.glimpse.tracker;
  * {@code yolox/tracker/kalman_filter.py}).
  *
  * <p><b>State.</b> For {@code n} measured axes the mean is {@code double[2n]} = positions then velocities. A box
- * uses ByteTrack's xyah parametrisation, n = 4:
+ * uses ByteTrack's xyah parametrisation ({@link #xyah()}) or BoT-SORT's xywh ({@link #xywh()}), n = 4:
  * <pre>
- *   mean = [x, y, a, h, vx, vy, va, vh]
- *   x, y  box centre, pixels          a  aspect ratio width / height     h  height, pixels
+ *   mean = [x, y, a, h, vx, vy, va, vh]     or     [x, y, w, h, vx, vy, vw, vh]
+ *   x, y  box centre, pixels     a  aspect ratio width / height     w, h  width and height, pixels
  *   v*    their rates of change per nominal frame (1 / frameRate seconds)
  * </pre>
  * A point uses n = 2: {@code [x, y, vx, vy]}. The measurement is the position part, observed directly (H = [I 0]).
@@ -22,16 +22,20 @@ package dev.glimpse.tracker;
  * {@code [3i+1] = Cov(pos, vel)}, {@code [3i+2] = Var(vel)}. {@code KalmanFilterTest} checks this against a
  * dense 8×8 filter.
  *
- * <p><b>Noise model.</b> Standard deviations are proportional to a scale s (the box height h; a configured object
- * size for points) with weights σp = 1/20 and σv = 1/160, except for the aspect ratio, which uses fixed values:
+ * <p><b>Noise model.</b> Standard deviations are proportional to a per-axis scale s with weights σp = 1/20 and
+ * σv = 1/160, except for xyah's aspect ratio, which uses fixed values:
  * <pre>
  *   initial      pos 2·σp·s (a: 1e-2)   vel 10·σv·s (a: 1e-5)
  *   process      pos σp·s   (a: 1e-2)   vel σv·s    (a: 1e-5)     per nominal frame; variance × dt
  *   measurement  σp·s       (a: 1e-1)
  * </pre>
- * In {@code predict} s is read from the mean before the motion step; in {@code update}, from the predicted mean,
- * as ByteTrack does. With dt = 1 the filter is ByteTrack's exactly; other dt (from stamps) scale the transition
- * and the process variance.
+ * xyah scales every axis by the height h (ByteTrack). xywh scales x and w by the width and y and h by the height
+ * (BoT-SORT, Aharon et al., arXiv:2206.14651, §3.1, NirAharon/BoT-SORT @2519854 {@code kalman_filter.py}): the
+ * width then has its own noise, proportional to itself, instead of an aspect ratio that ByteTrack's constants
+ * hold almost fixed. Points scale both axes by a configured object size. In {@code predict} s is read from the
+ * mean before the motion step; in {@code update}, from the predicted mean, as ByteTrack does. With dt = 1 the
+ * filter is ByteTrack's (or BoT-SORT's) exactly; other dt (from stamps) scale the transition and the process
+ * variance.
  */
 public final class KalmanFilter {
 
@@ -41,12 +45,12 @@ public final class KalmanFilter {
   public static final double STD_WEIGHT_VELOCITY = 1.0 / 160;
 
   private final int axes;
-  private final int scaleAxis; // axis whose mean is the scale s, or -1 for a fixed scale
+  private final int[] scaleAxis; // (axes) axis whose mean is the scale s of this axis' noise, or -1: fixedScale
   private final double fixedScale;
   private final boolean[] scaled; // (axes) std = weight * s when true, else the fixed constants below
   private final double[] fixedInitPos, fixedInitVel, fixedProcPos, fixedProcVel, fixedMeas; // (axes)
 
-  private KalmanFilter(int axes, int scaleAxis, double fixedScale, boolean[] scaled, double[] initPos,
+  private KalmanFilter(int axes, int[] scaleAxis, double fixedScale, boolean[] scaled, double[] initPos,
                        double[] initVel, double[] procPos, double[] procVel, double[] meas) {
     this.axes = axes;
     this.scaleAxis = scaleAxis;
@@ -59,25 +63,44 @@ public final class KalmanFilter {
     this.fixedMeas = meas;
   }
 
-  /** ByteTrack's box filter: axes (x, y, a, h), scale = h. */
+  /** ByteTrack's box filter: axes (x, y, a, h), every scaled axis by h. */
   public static KalmanFilter xyah() {
     boolean[] scaled = {true, true, false, true};
-    return new KalmanFilter(4, 3, Double.NaN, scaled, new double[] {0, 0, 1e-2, 0}, new double[] {0, 0, 1e-5, 0},
-        new double[] {0, 0, 1e-2, 0}, new double[] {0, 0, 1e-5, 0}, new double[] {0, 0, 1e-1, 0});
+    return new KalmanFilter(4, new int[] {3, 3, -1, 3}, Double.NaN, scaled, new double[] {0, 0, 1e-2, 0},
+        new double[] {0, 0, 1e-5, 0}, new double[] {0, 0, 1e-2, 0}, new double[] {0, 0, 1e-5, 0},
+        new double[] {0, 0, 1e-1, 0});
+  }
+
+  /** BoT-SORT's box filter: axes (x, y, w, h); x and w scaled by w, y and h by h. */
+  public static KalmanFilter xywh() {
+    double[] zero = new double[4];
+    return new KalmanFilter(4, new int[] {2, 3, 2, 3}, Double.NaN, new boolean[] {true, true, true, true}, zero,
+        zero, zero, zero, zero);
   }
 
   /** A point filter: axes (x, y), with the box noise weights scaled by a fixed object size in pixels. */
   public static KalmanFilter xy(double scalePixels) {
     if (!(scalePixels > 0)) throw new IllegalArgumentException("scale must be > 0: " + scalePixels);
     double[] zero = new double[2];
-    return new KalmanFilter(2, -1, scalePixels, new boolean[] {true, true}, zero, zero, zero, zero, zero);
+    return new KalmanFilter(2, new int[] {-1, -1}, scalePixels, new boolean[] {true, true}, zero, zero, zero, zero,
+        zero);
   }
 
   /** n, the number of measured axes; the mean has 2n entries and the covariance 3n. */
   public int axes() { return axes; }
 
-  /** s for the noise model: the current height for boxes, the fixed size for points. */
-  private double scale(double[] mean) { return scaleAxis < 0 ? fixedScale : mean[scaleAxis]; }
+  /** s for the noise model of axis i: the current height or width for boxes, the fixed size for points. */
+  private double scale(double[] mean, int i) { return scaleAxis[i] < 0 ? fixedScale : mean[scaleAxis[i]]; }
+
+  /** The measurement noise standard deviation of axis i for a state with this mean (pixels for scaled axes). */
+  double measurementStd(double[] mean, int i) { return std(i, STD_WEIGHT_POSITION, scale(mean, i), fixedMeas); }
+
+  /** Every axis' scale, read before the mean changes (xywh's x reads w, which the loop would update first). */
+  private double[] scales(double[] mean) {
+    double[] s = new double[axes];
+    for (int i = 0; i < axes; i++) s[i] = scale(mean, i);
+    return s;
+  }
 
   private double std(int axis, double weight, double s, double[] fixed) {
     return scaled[axis] ? weight * s : fixed[axis];
@@ -91,8 +114,8 @@ public final class KalmanFilter {
    * @param cov  (3n) output, per-axis blocks
    */
   public void initiate(double[] z, double[] mean, double[] cov) {
-    double s = scaleAxis < 0 ? fixedScale : z[scaleAxis];
     for (int i = 0; i < axes; i++) {
+      double s = scale(z, i);
       mean[i] = z[i];
       mean[axes + i] = 0;
       double sp = std(i, 2 * STD_WEIGHT_POSITION, s, fixedInitPos);
@@ -111,10 +134,10 @@ public final class KalmanFilter {
    * @param dt   elapsed time in nominal frames, ≥ 0
    */
   public void predict(double[] mean, double[] cov, double dt) {
-    double s = scale(mean);
+    double[] s = scales(mean);
     for (int i = 0; i < axes; i++) {
-      double sp = std(i, STD_WEIGHT_POSITION, s, fixedProcPos);
-      double sv = std(i, STD_WEIGHT_VELOCITY, s, fixedProcVel);
+      double sp = std(i, STD_WEIGHT_POSITION, s[i], fixedProcPos);
+      double sv = std(i, STD_WEIGHT_VELOCITY, s[i], fixedProcVel);
       mean[i] += dt * mean[axes + i];
       double pp = cov[3 * i], pv = cov[3 * i + 1], vv = cov[3 * i + 2];
       cov[3 * i] = pp + 2 * dt * pv + dt * dt * vv + sp * sp * dt;
@@ -131,9 +154,9 @@ public final class KalmanFilter {
    * @param z    (n) measurement
    */
   public void update(double[] mean, double[] cov, double[] z) {
-    double s = scale(mean);
+    double[] s = scales(mean);
     for (int i = 0; i < axes; i++) {
-      double sr = std(i, STD_WEIGHT_POSITION, s, fixedMeas);
+      double sr = std(i, STD_WEIGHT_POSITION, s[i], fixedMeas);
       double pp = cov[3 * i], pv = cov[3 * i + 1], vv = cov[3 * i + 2];
       double innovationVar = pp + sr * sr;
       double kp = pp / innovationVar;

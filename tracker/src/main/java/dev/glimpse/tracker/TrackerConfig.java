@@ -4,10 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The knobs of {@link ByteTracker} and {@link MultiLabelTracker}. Defaults are ByteTrack's: ifzhang/ByteTrack at
- * commit d1bf019, {@code yolox/tracker/byte_tracker.py} and the argument defaults of {@code tools/demo_track.py}
- * (track_thresh 0.5, track_buffer 30, match_thresh 0.8; its MOT17 evaluation script {@code tools/track.py} uses
- * 0.6 and 0.9 instead). The config module maps YAML onto this record. Every value is checked when the record is built, and all problems
+ * The knobs of {@link ByteTracker} and {@link MultiLabelTracker}. Defaults of the BYTE knobs are ByteTrack's:
+ * ifzhang/ByteTrack at commit d1bf019, {@code yolox/tracker/byte_tracker.py} and the argument defaults of
+ * {@code tools/demo_track.py} (track_thresh 0.5, track_buffer 30, match_thresh 0.8; its MOT17 evaluation script
+ * {@code tools/track.py} uses 0.6 and 0.9 instead). The last five knobs ({@code boxState}, {@code matchBuffer},
+ * {@code lostMatchBuffer}, {@code motionCompensation}, {@code cameraMotionNoise}) go beyond ByteTrack for a moving
+ * robot camera; {@link #BYTETRACK} turns them off. The config module maps YAML onto this record. Every value is checked when the record is built, and all problems
  * are reported in one exception.
  *
  * <p>Similarity below means IoU for box tracks and {@code max(0, 1 - distance / pointGateDistance)} for point
@@ -56,6 +58,38 @@ import java.util.List;
  * @param pointNoiseScale              pixels: the object size that ByteTrack's size-relative noise weights are scaled
  *                                     by for point tracks (box tracks use their own height). Raising it lets point
  *                                     tracks turn faster but makes them follow jitter more.
+ * @param boxState                     the box filter's state: {@link BoxState#XYWH} (BoT-SORT: width filtered like
+ *                                     the height, noise proportional to itself) or {@link BoxState#XYAH} (ByteTrack:
+ *                                     aspect ratio with fixed, tiny noise). XYWH follows visible boxes whose width
+ *                                     changes from frame to frame (walking legs, partial occlusion, the image
+ *                                     border); XYAH smooths the width harder, which only pays when boxes are
+ *                                     amodal and their aspect ratio is truly constant.
+ * @param matchBuffer                  C-BIoU buffer of the first and the unconfirmed association: both boxes are
+ *                                     grown by this fraction of their width and height on every side before IoU
+ *                                     is taken, so a small box that moved about its own width since the last
+ *                                     frame still overlaps its prediction. 0 is ByteTrack's plain IoU. Raising it
+ *                                     keeps small, fast boxes but lets a track take a neighbour's detection when
+ *                                     its own is missed; it has no effect on point tracks.
+ * @param lostMatchBuffer              C-BIoU buffer of an extra association after BYTE's second one: LOST box tracks
+ *                                     against the high-score detections nobody took, similarity at least
+ *                                     {@code firstMatchThreshold} (score-fused when {@code fuseScore}). 0 turns the
+ *                                     round off. Raising it re-finds objects that reappear farther from where they
+ *                                     were lost (after an occlusion, while the camera turns) but lets a lost track
+ *                                     capture a different object entering nearby.
+ * @param motionCompensation           estimate, every frame, the image motion that all tracks share (camera pan,
+ *                                     tilt, bob) from the first association's matches and move every track by it
+ *                                     before associating again (BoT-SORT's camera-motion compensation, estimated
+ *                                     from the tracks rather than from image features). Needed on a moving
+ *                                     camera, where a turn moves every box by more than a small box's width per
+ *                                     frame; on a fixed camera it only adds the noise of the estimate, and a
+ *                                     single track's own motion is taken as camera motion for the others.
+ * @param cameraMotionNoise            how much the shared image motion may change from one nominal frame to the
+ *                                     next, a standard deviation as a fraction of the frame width
+ *                                     ({@code Detections.width()}): the prior of the motion compensation's
+ *                                     estimate. 0.005 is about 2 px per frame² at 378 px wide, a robot turning
+ *                                     with ~5 rad/s² through a 60–100° lens. Raising it follows faster changes of
+ *                                     the camera's turn but lets one or two tracks' own motion (or a track that
+ *                                     took the wrong detection) move every other track; 0 removes the prior.
  */
 public record TrackerConfig(
     double frameRate,
@@ -70,7 +104,20 @@ public record TrackerConfig(
     int minimumConsecutiveFrames,
     double duplicateThreshold,
     double pointGateDistance,
-    double pointNoiseScale) {
+    double pointNoiseScale,
+    BoxState boxState,
+    double matchBuffer,
+    double lostMatchBuffer,
+    boolean motionCompensation,
+    double cameraMotionNoise) {
+
+  /** The box filter's state vector (see {@link KalmanFilter}). */
+  public enum BoxState {
+    /** ByteTrack: centre, aspect ratio, height. */
+    XYAH,
+    /** BoT-SORT: centre, width, height. */
+    XYWH
+  }
 
   public static final double DEFAULT_FRAME_RATE = 30;
   /** ByteTrack {@code track_thresh}. */
@@ -94,12 +141,30 @@ public record TrackerConfig(
   public static final double DEFAULT_DUPLICATE_THRESHOLD = 0.85;
   public static final double DEFAULT_POINT_GATE_DISTANCE = 64;
   public static final double DEFAULT_POINT_NOISE_SCALE = 64;
+  /** BoT-SORT's xywh state; see tracker/README.md "Accuracy" for the measured effect. */
+  public static final BoxState DEFAULT_BOX_STATE = BoxState.XYWH;
+  /** C-BIoU's first-stage buffer b1 = 0.3. */
+  public static final double DEFAULT_MATCH_BUFFER = 0.3;
+  /** Measured on the simulator scenes (tracker/README.md); C-BIoU's second stage uses 0.5. */
+  public static final double DEFAULT_LOST_MATCH_BUFFER = 1.0;
+  public static final boolean DEFAULT_MOTION_COMPENSATION = true;
+  /** About the per-frame change of the simulator rig's image motion (tracker/README.md). */
+  public static final double DEFAULT_CAMERA_MOTION_NOISE = 0.005;
 
   public static final TrackerConfig DEFAULTS = new TrackerConfig(DEFAULT_FRAME_RATE, DEFAULT_HIGH_SCORE_THRESHOLD,
       DEFAULT_LOW_SCORE_THRESHOLD, DEFAULT_TRACK_ACTIVATION_THRESHOLD, DEFAULT_FIRST_MATCH_THRESHOLD,
       DEFAULT_SECOND_MATCH_THRESHOLD, DEFAULT_UNCONFIRMED_MATCH_THRESHOLD, DEFAULT_FUSE_SCORE,
       DEFAULT_LOST_TRACK_BUFFER, DEFAULT_MINIMUM_CONSECUTIVE_FRAMES, DEFAULT_DUPLICATE_THRESHOLD,
-      DEFAULT_POINT_GATE_DISTANCE, DEFAULT_POINT_NOISE_SCALE);
+      DEFAULT_POINT_GATE_DISTANCE, DEFAULT_POINT_NOISE_SCALE, DEFAULT_BOX_STATE, DEFAULT_MATCH_BUFFER,
+      DEFAULT_LOST_MATCH_BUFFER, DEFAULT_MOTION_COMPENSATION, DEFAULT_CAMERA_MOTION_NOISE);
+
+  /**
+   * ByteTrack as published (ifzhang/ByteTrack @d1bf019, with this module's deliberate differences listed in
+   * tracker/README.md): xyah state, plain IoU, no lost-track round, no motion compensation. The baseline of the
+   * measurements in tracker/README.md.
+   */
+  public static final TrackerConfig BYTETRACK = DEFAULTS.withBoxState(BoxState.XYAH).withMatchBuffer(0)
+      .withLostMatchBuffer(0).withMotionCompensation(false);
 
   public TrackerConfig {
     List<String> problems = new ArrayList<>();
@@ -120,6 +185,13 @@ public record TrackerConfig(
         "pointGateDistance must be > 0 pixels: " + pointGateDistance);
     require(problems, Double.isFinite(pointNoiseScale) && pointNoiseScale > 0,
         "pointNoiseScale must be > 0 pixels: " + pointNoiseScale);
+    require(problems, boxState != null, "boxState must be set");
+    require(problems, Double.isFinite(matchBuffer) && matchBuffer >= 0 && matchBuffer <= 10,
+        "matchBuffer must be in [0,10]: " + matchBuffer);
+    require(problems, Double.isFinite(lostMatchBuffer) && lostMatchBuffer >= 0 && lostMatchBuffer <= 10,
+        "lostMatchBuffer must be in [0,10]: " + lostMatchBuffer);
+    require(problems, Double.isFinite(cameraMotionNoise) && cameraMotionNoise >= 0 && cameraMotionNoise <= 1,
+        "cameraMotionNoise must be in [0,1]: " + cameraMotionNoise);
     if (!problems.isEmpty()) throw new IllegalArgumentException("invalid TrackerConfig: " + String.join("; ", problems));
   }
 
@@ -127,21 +199,64 @@ public record TrackerConfig(
   public TrackerConfig withLostTrackBuffer(int frames) {
     return new TrackerConfig(frameRate, highScoreThreshold, lowScoreThreshold, trackActivationThreshold,
         firstMatchThreshold, secondMatchThreshold, unconfirmedMatchThreshold, fuseScore, frames,
-        minimumConsecutiveFrames, duplicateThreshold, pointGateDistance, pointNoiseScale);
+        minimumConsecutiveFrames, duplicateThreshold, pointGateDistance, pointNoiseScale, boxState, matchBuffer,
+        lostMatchBuffer, motionCompensation, cameraMotionNoise);
   }
 
   /** The same config with a different number of frames needed to confirm a track. */
   public TrackerConfig withMinimumConsecutiveFrames(int frames) {
     return new TrackerConfig(frameRate, highScoreThreshold, lowScoreThreshold, trackActivationThreshold,
         firstMatchThreshold, secondMatchThreshold, unconfirmedMatchThreshold, fuseScore, lostTrackBuffer, frames,
-        duplicateThreshold, pointGateDistance, pointNoiseScale);
+        duplicateThreshold, pointGateDistance, pointNoiseScale, boxState, matchBuffer, lostMatchBuffer,
+        motionCompensation, cameraMotionNoise);
   }
 
   /** The same config with a different nominal frame rate (frames per second). */
   public TrackerConfig withFrameRate(double fps) {
     return new TrackerConfig(fps, highScoreThreshold, lowScoreThreshold, trackActivationThreshold,
         firstMatchThreshold, secondMatchThreshold, unconfirmedMatchThreshold, fuseScore, lostTrackBuffer,
-        minimumConsecutiveFrames, duplicateThreshold, pointGateDistance, pointNoiseScale);
+        minimumConsecutiveFrames, duplicateThreshold, pointGateDistance, pointNoiseScale, boxState, matchBuffer,
+        lostMatchBuffer, motionCompensation, cameraMotionNoise);
+  }
+
+  /** The same config with a different box filter state. */
+  public TrackerConfig withBoxState(BoxState state) {
+    return new TrackerConfig(frameRate, highScoreThreshold, lowScoreThreshold, trackActivationThreshold,
+        firstMatchThreshold, secondMatchThreshold, unconfirmedMatchThreshold, fuseScore, lostTrackBuffer,
+        minimumConsecutiveFrames, duplicateThreshold, pointGateDistance, pointNoiseScale, state, matchBuffer,
+        lostMatchBuffer, motionCompensation, cameraMotionNoise);
+  }
+
+  /** The same config with a different first-association buffer. */
+  public TrackerConfig withMatchBuffer(double buffer) {
+    return new TrackerConfig(frameRate, highScoreThreshold, lowScoreThreshold, trackActivationThreshold,
+        firstMatchThreshold, secondMatchThreshold, unconfirmedMatchThreshold, fuseScore, lostTrackBuffer,
+        minimumConsecutiveFrames, duplicateThreshold, pointGateDistance, pointNoiseScale, boxState, buffer,
+        lostMatchBuffer, motionCompensation, cameraMotionNoise);
+  }
+
+  /** The same config with a different lost-track association buffer (0: no such round). */
+  public TrackerConfig withLostMatchBuffer(double buffer) {
+    return new TrackerConfig(frameRate, highScoreThreshold, lowScoreThreshold, trackActivationThreshold,
+        firstMatchThreshold, secondMatchThreshold, unconfirmedMatchThreshold, fuseScore, lostTrackBuffer,
+        minimumConsecutiveFrames, duplicateThreshold, pointGateDistance, pointNoiseScale, boxState, matchBuffer,
+        buffer, motionCompensation, cameraMotionNoise);
+  }
+
+  /** The same config with motion compensation on or off. */
+  public TrackerConfig withMotionCompensation(boolean on) {
+    return new TrackerConfig(frameRate, highScoreThreshold, lowScoreThreshold, trackActivationThreshold,
+        firstMatchThreshold, secondMatchThreshold, unconfirmedMatchThreshold, fuseScore, lostTrackBuffer,
+        minimumConsecutiveFrames, duplicateThreshold, pointGateDistance, pointNoiseScale, boxState, matchBuffer,
+        lostMatchBuffer, on, cameraMotionNoise);
+  }
+
+  /** The same config with a different prior on the change of the shared image motion (fraction of the width). */
+  public TrackerConfig withCameraMotionNoise(double fraction) {
+    return new TrackerConfig(frameRate, highScoreThreshold, lowScoreThreshold, trackActivationThreshold,
+        firstMatchThreshold, secondMatchThreshold, unconfirmedMatchThreshold, fuseScore, lostTrackBuffer,
+        minimumConsecutiveFrames, duplicateThreshold, pointGateDistance, pointNoiseScale, boxState, matchBuffer,
+        lostMatchBuffer, motionCompensation, fraction);
   }
 
   private static boolean inUnit(double v) { return v >= 0 && v <= 1; }

@@ -9,16 +9,20 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The sweep in {@link Association#match} against scoring every pair into a dense matrix. */
+/**
+ * The sweep in {@link Association#match} against scoring every pair into a dense matrix, with and without a
+ * C-BIoU buffer.
+ */
 class AssociationTest {
 
   @Test
   void sweepEqualsDenseScoringForBoxesAndPoints() {
     Random rng = new Random(9);
-    Geometry[] geometries = {new Geometry.Boxes(), new Geometry.Points(64, 48)};
-    for (int trial = 0; trial < 300; trial++) {
-      Geometry g = geometries[trial % 2];
-      boolean fuse = trial % 3 != 0;
+    Geometry[] geometries = {new Geometry.Boxes(), new Geometry.Points(64, 48), new Geometry.Boxes(true)};
+    for (int trial = 0; trial < 600; trial++) {
+      Geometry g = geometries[trial % 3];
+      boolean fuse = trial % 4 != 0;
+      double buffer = trial % 5 < 2 ? 0 : 1.5 * rng.nextDouble();
       double minSim = 0.1 + 0.5 * rng.nextDouble();
       List<STrack> tracks = new ArrayList<>();
       List<Candidate> cands = new ArrayList<>();
@@ -34,13 +38,15 @@ class AssociationTest {
       double[][] cost = new double[nt][nd];
       for (int i = 0; i < nt; i++) {
         for (int j = 0; j < nd; j++) {
-          double sim = tracks.get(i).label.equals(cands.get(j).detection().label())
-              ? g.similarity(tracks.get(i).footprint, cands.get(j).footprint()) : 0;
+          double[] a = new double[4], b = new double[4];
+          g.expand(tracks.get(i).footprint, buffer, a);
+          g.expand(cands.get(j).footprint(), buffer, b);
+          double sim = tracks.get(i).label.equals(cands.get(j).detection().label()) ? g.similarity(a, b) : 0;
           if (fuse) sim *= cands.get(j).detection().score();
           cost[i][j] = sim > 0 ? 1 - sim : Double.POSITIVE_INFINITY;
         }
       }
-      assertArrayEquals(Lap.solveGated(cost, 1 - minSim), Association.match(g, tracks, cands, minSim, fuse),
+      assertArrayEquals(Lap.solveGated(cost, 1 - minSim), Association.match(g, tracks, cands, minSim, fuse, buffer),
           "trial " + trial);
     }
   }

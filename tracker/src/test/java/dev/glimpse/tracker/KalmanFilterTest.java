@@ -7,19 +7,26 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The per-axis filter against a dense (8, 8) filter written the textbook way with ByteTrack's matrices
- * (kalman_filter.py @d1bf019): F = [[I, dt·I], [0, I]], H = [I 0], diagonal Q, R and P0.
+ * (kalman_filter.py @d1bf019): F = [[I, dt·I], [0, I]], H = [I 0], diagonal Q, R and P0; and with BoT-SORT's
+ * xywh matrices (x and w scaled by the width, y and h by the height).
  */
 class KalmanFilterTest {
 
   @Test
-  void blockFilterEqualsDenseReference() {
+  void blockFilterEqualsDenseReference() { blockFilterEqualsDense(false); }
+
+  @Test
+  void xywhBlockFilterEqualsDenseReference() { blockFilterEqualsDense(true); }
+
+  private static void blockFilterEqualsDense(boolean xywh) {
     Random rng = new Random(3);
-    KalmanFilter kf = KalmanFilter.xyah();
-    double[] z0 = {320, 240, 0.5, 120};
+    KalmanFilter kf = xywh ? KalmanFilter.xywh() : KalmanFilter.xyah();
+    double third = xywh ? 60 : 0.5; // width or aspect ratio
+    double[] z0 = {320, 240, third, 120};
     double[] mean = new double[8];
     double[] cov = new double[12];
     kf.initiate(z0, mean, cov);
-    Dense ref = Dense.initiate(z0);
+    Dense ref = Dense.initiate(z0, xywh);
     for (int step = 0; step < 40; step++) {
       double dt = step % 7 == 3 ? 2.5 : 1.0;
       kf.predict(mean, cov, dt);
@@ -27,7 +34,7 @@ class KalmanFilterTest {
       assertClose(ref, mean, cov, "predict " + step);
       if (step % 5 == 4) continue; // a missed frame
       double[] z = {320 + 4 * step + rng.nextGaussian() * 3, 240 - 2 * step + rng.nextGaussian() * 3,
-          0.5 + rng.nextGaussian() * 0.02, 120 + step + rng.nextGaussian() * 2};
+          third * (1 + rng.nextGaussian() * 0.04), 120 + step + rng.nextGaussian() * 2};
       kf.update(mean, cov, z);
       ref.update(z);
       assertClose(ref, mean, cov, "update " + step);
@@ -61,19 +68,26 @@ class KalmanFilterTest {
   private static final class Dense {
     final double[] x = new double[8];
     double[][] p = new double[8][8];
+    boolean xywh;
 
-    static Dense initiate(double[] z) {
+    static Dense initiate(double[] z, boolean xywh) {
       Dense d = new Dense();
+      d.xywh = xywh;
       System.arraycopy(z, 0, d.x, 0, 4);
-      double h = z[3], wp = 1.0 / 20, wv = 1.0 / 160;
-      double[] std = {2 * wp * h, 2 * wp * h, 1e-2, 2 * wp * h, 10 * wv * h, 10 * wv * h, 1e-5, 10 * wv * h};
+      double h = z[3], w = z[2], wp = 1.0 / 20, wv = 1.0 / 160;
+      double[] std = xywh
+          ? new double[] {2 * wp * w, 2 * wp * h, 2 * wp * w, 2 * wp * h,
+              10 * wv * w, 10 * wv * h, 10 * wv * w, 10 * wv * h}
+          : new double[] {2 * wp * h, 2 * wp * h, 1e-2, 2 * wp * h, 10 * wv * h, 10 * wv * h, 1e-5, 10 * wv * h};
       for (int i = 0; i < 8; i++) d.p[i][i] = std[i] * std[i];
       return d;
     }
 
     void predict(double dt) {
-      double h = x[3], wp = 1.0 / 20, wv = 1.0 / 160;
-      double[] std = {wp * h, wp * h, 1e-2, wp * h, wv * h, wv * h, 1e-5, wv * h};
+      double h = x[3], w = x[2], wp = 1.0 / 20, wv = 1.0 / 160;
+      double[] std = xywh
+          ? new double[] {wp * w, wp * h, wp * w, wp * h, wv * w, wv * h, wv * w, wv * h}
+          : new double[] {wp * h, wp * h, 1e-2, wp * h, wv * h, wv * h, 1e-5, wv * h};
       double[][] f = identity();
       for (int i = 0; i < 4; i++) f[i][4 + i] = dt;
       double[] nx = new double[8];
@@ -84,8 +98,8 @@ class KalmanFilterTest {
     }
 
     void update(double[] z) {
-      double h = x[3], wp = 1.0 / 20;
-      double[] std = {wp * h, wp * h, 1e-1, wp * h};
+      double h = x[3], w = x[2], wp = 1.0 / 20;
+      double[] std = xywh ? new double[] {wp * w, wp * h, wp * w, wp * h} : new double[] {wp * h, wp * h, 1e-1, wp * h};
       // S = H P Hᵀ + R is the top-left (4, 4) block plus R; K = P Hᵀ S⁻¹ = P[:, :4] S⁻¹.
       double[][] s = new double[4][4];
       for (int i = 0; i < 4; i++) for (int j = 0; j < 4; j++) s[i][j] = p[i][j] + (i == j ? std[i] * std[i] : 0);

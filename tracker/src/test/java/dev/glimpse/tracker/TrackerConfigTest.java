@@ -20,10 +20,10 @@ class TrackerConfigTest {
   @Test
   void reportsEveryProblemAtOnce() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TrackerConfig(0, 0.5, 0.6,
-        0.6, 0, 0.5, 0.3, true, -1, 0, 0.85, 64, 64));
+        0.6, 0, 0.5, 0.3, true, -1, 0, 0.85, 64, 64, null, -0.1, Double.NaN, true, -1));
     String m = e.getMessage();
     for (String knob : new String[] {"frameRate", "highScoreThreshold", "firstMatchThreshold", "lostTrackBuffer",
-        "minimumConsecutiveFrames"}) {
+        "minimumConsecutiveFrames", "boxState", "matchBuffer", "lostMatchBuffer", "cameraMotionNoise"}) {
       assertTrue(m.contains(knob), knob + " missing from: " + m);
     }
   }
@@ -35,5 +35,25 @@ class TrackerConfigTest {
     assertEquals(3, c.minimumConsecutiveFrames());
     assertEquals(TrackerConfig.DEFAULTS.firstMatchThreshold(), c.firstMatchThreshold());
     assertThrows(IllegalArgumentException.class, () -> TrackerConfig.DEFAULTS.withFrameRate(Double.NaN));
+    TrackerConfig d = c.withMatchBuffer(0.5).withLostMatchBuffer(2).withMotionCompensation(false)
+        .withBoxState(TrackerConfig.BoxState.XYAH).withCameraMotionNoise(0.01);
+    assertEquals(0.01, d.cameraMotionNoise());
+    assertEquals(0.5, d.matchBuffer());
+    assertEquals(2, d.lostMatchBuffer());
+    assertEquals(false, d.motionCompensation());
+    assertEquals(TrackerConfig.BoxState.XYAH, d.boxState());
+    assertEquals(5, d.lostTrackBuffer());
+    assertEquals(3, d.minimumConsecutiveFrames());
+  }
+
+  @Test
+  void byteTrackIsTheDefaultsWithoutTheMovingCameraSteps() {
+    TrackerConfig b = TrackerConfig.BYTETRACK;
+    assertEquals(TrackerConfig.BoxState.XYAH, b.boxState());
+    assertEquals(0, b.matchBuffer());
+    assertEquals(0, b.lostMatchBuffer());
+    assertEquals(false, b.motionCompensation());
+    assertEquals(TrackerConfig.DEFAULTS, b.withBoxState(TrackerConfig.BoxState.XYWH).withMatchBuffer(0.3)
+        .withLostMatchBuffer(1).withMotionCompensation(true));
   }
 }

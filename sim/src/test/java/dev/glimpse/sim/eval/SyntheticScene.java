@@ -110,16 +110,26 @@ final class SyntheticScene {
    * [0.05, 0.99]; false positives, {@code falsePositiveRate} of the true boxes of the frame on average, land
    * anywhere with lower scores N(0.45, 0.15).
    */
-  static List<List<Detection>> detect(MotSequence gt, Noise noise, long seed) {
+  static List<List<Detection>> detect(MotSequence gt, Noise noise, long seed) { return detect(gt, noise, seed, null); }
+
+  /**
+   * {@link #detect(MotSequence, Noise, long)}, also telling which ground-truth id each detection came from.
+   *
+   * @param truth null, or an empty list that receives, per frame, the ground-truth id of each detection in order
+   *              (0 for a false positive)
+   */
+  static List<List<Detection>> detect(MotSequence gt, Noise noise, long seed, List<List<Long>> truth) {
     Random rng = new Random(seed);
     List<List<MotRow>> byFrame = new ArrayList<>();
     for (int f = 0; f < gt.length(); f++) byFrame.add(new ArrayList<>());
     for (MotRow r : gt.rows()) byFrame.get(r.frame() - 1).add(r);
     List<List<Detection>> out = new ArrayList<>();
-    for (List<MotRow> truth : byFrame) {
+    for (List<MotRow> frameTruth : byFrame) {
       List<Detection> dets = new ArrayList<>();
-      for (MotRow r : truth) {
+      List<Long> ids = new ArrayList<>();
+      for (MotRow r : frameTruth) {
         if (rng.nextDouble() < noise.missRate()) continue;
+        ids.add(r.id());
         double w = r.width() * Math.exp(rng.nextGaussian() * noise.jitter());
         double h = r.height() * Math.exp(rng.nextGaussian() * noise.jitter());
         double cx = r.left() + r.width() / 2 + rng.nextGaussian() * noise.jitter() * r.width();
@@ -127,14 +137,16 @@ final class SyntheticScene {
         double score = clip(noise.scoreMean() + noise.scoreStd() * rng.nextGaussian());
         dets.add(Detection.ofBox("person", new Box(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2), score));
       }
-      double expectedFalse = noise.falsePositiveRate() * truth.size();
+      double expectedFalse = noise.falsePositiveRate() * frameTruth.size();
       int falseCount = (int) expectedFalse + (rng.nextDouble() < expectedFalse - (int) expectedFalse ? 1 : 0);
       for (int i = 0; i < falseCount; i++) {
         double h = 80 + 130 * rng.nextDouble(), w = 0.4 * h;
         double x = rng.nextDouble() * (WIDTH - w), y = rng.nextDouble() * (HEIGHT - h);
         dets.add(Detection.ofBox("person", new Box(x, y, x + w, y + h), clip(0.45 + 0.15 * rng.nextGaussian())));
+        ids.add(0L);
       }
       out.add(dets);
+      if (truth != null) truth.add(ids);
     }
     return out;
   }
