@@ -1,0 +1,18 @@
+package dev.glimpse.agent.cli;
+
+import dev.glimpse.ingest.cli.IngestBenchCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code glimpse bench}: benchmarks that report ratios against a peer measured in the same run. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Benchmarks, each against a peer measured in the same run.",
+    subcommands = {IngestBenchCommand.class})
+public final class BenchCommand implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing benchmark: try 'glimpse bench --help'");
+  }
+}
