@@ -53,10 +53,17 @@ public final class Weights {
     return t;
   }
 
-  /** Throws one exception listing every problem and every unused tensor; returns normally when all is well. */
-  public void finish() throws WeightsException {
+  /**
+   * Throws one exception listing every problem and every unused tensor; returns normally when all is well.
+   * With {@code ownedPrefixes}, only unused tensors under those prefixes count (a file shared by several
+   * components, e.g. the encoder owns {@code vision.} and {@code aligner.}).
+   */
+  public void finish(String... ownedPrefixes) throws WeightsException {
     List<String> all = new ArrayList<>(problems);
-    for (String name : file.tensors().keySet()) if (!used.contains(name)) all.add("unused '" + name + "'");
+    for (String name : file.tensors().keySet()) {
+      boolean owned = ownedPrefixes.length == 0 || Arrays.stream(ownedPrefixes).anyMatch(name::startsWith);
+      if (owned && !used.contains(name)) all.add("unused '" + name + "'");
+    }
     if (!all.isEmpty()) throw new WeightsException(file.file() + ": " + all.size() + " problem(s); " + hint + "\n  " + String.join("\n  ", all), all);
   }
 

@@ -85,6 +85,8 @@ class SafetensorsTest {
       w.require("a.weight", 2, 3);
       Weights.WeightsException e = assertThrows(Weights.WeightsException.class, w::finish);
       assertTrue(e.getMessage().contains("unused 'a.bias'") && e.getMessage().contains("unused 'scalar'"), e.getMessage());
+      Weights.WeightsException owned = assertThrows(Weights.WeightsException.class, () -> w.finish("a."));
+      assertEquals(java.util.List.of("unused 'a.bias'"), owned.problems(), "only tensors under the owned prefix count");
     }
   }
 
