@@ -10,6 +10,9 @@ public final class Erf {
 
   private Erf() {}
 
+  /** GELU in its exact erf form, 0.5·x·(1 + erf(x/√2)), evaluated in double and rounded to f32 (PyTorch's default). */
+  public static float gelu(float x) { return (float) (0.5 * x * (1 + erf(x / Math.sqrt(2)))); }
+
   public static double erf(double x) {
     if (Double.isNaN(x)) return x;
     double a = Math.abs(x);

@@ -51,7 +51,7 @@ public final class ReferenceKernels implements Kernels {
 
   @Override
   public void gelu(float[] x, int n) {
-    for (int i = 0; i < n; i++) x[i] = (float) (0.5 * x[i] * (1 + Erf.erf(x[i] / Math.sqrt(2))));
+    for (int i = 0; i < n; i++) x[i] = Erf.gelu(x[i]);
   }
 
   @Override
