@@ -1,6 +1,6 @@
 """Small conformance fixtures for the Java encoder (encoder/src/test/resources/tiny/), from training/vision.py.
 
-    cd /work/main && python3 encoder/src/test/python/make_fixtures.py --out encoder/src/test/resources/tiny
+    python3 encoder/src/test/python/make_fixtures.py --out encoder/src/test/resources/tiny
 
 A tiny vision config (width 64, 1 head, 3 blocks: window, window, global) keeps the files small while running
 every code path of docs/model.md §2-§3 (the real dims only change loop bounds). Writes:

@@ -12,7 +12,7 @@ import java.nio.file.Path;
 /**
  * The tiny random-weight fixtures in src/test/resources/tiny/ (config.json, model.safetensors,
  * fixtures.safetensors), written by training/vision.py through
- * {@code cd /work/main && python3 encoder/src/test/python/make_fixtures.py --out encoder/src/test/resources/tiny}.
+ * {@code python3 encoder/src/test/python/make_fixtures.py --out encoder/src/test/resources/tiny}.
  */
 final class Fixtures {
   private Fixtures() {}
