@@ -242,7 +242,10 @@ def encode_frames(model, frames, sizes, cfg, device, amp_dtype=None):
         chunk = len(idx) if torch.is_grad_enabled() else 32
         parts = []
         for c in range(0, len(idx), chunk):
-            imgs = torch.stack([torch.from_numpy(frames[i].image) for i in idx[c:c + chunk]]).to(device)
+            imgs = torch.stack([torch.from_numpy(frames[i].image) for i in idx[c:c + chunk]])
+            if device.type == "cuda":                 # pinned memory: a faster, asynchronous upload
+                imgs = imgs.pin_memory()
+            imgs = imgs.to(device, non_blocking=True)
             px = layout.preprocess(imgs, pl)
             with torch.autocast(device_type=device.type, dtype=amp_dtype, enabled=amp_dtype is not None):
                 parts.append(model.encode_images(px))

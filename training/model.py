@@ -50,14 +50,17 @@ class LanguageModel(nn.Module):
     def embed(self, tokens: torch.Tensor, image_index: torch.Tensor, rows: torch.Tensor | None) -> torch.Tensor:
         """tokens [B,T] (text < V, image slots V + type), image_index [B,T] (row into rows or -1), rows [R,d]."""
         V = self.cfg.vocab_size
+        B, T = tokens.shape
         text = self.embed_tokens(tokens.clamp(max=V - 1))                                   # [B,T,d]
         special = torch.stack([self.image_start, self.image_pad, torch.zeros_like(self.image_pad),
                                self.image_newline, self.image_end])                         # [5,d] by type
-        ty = (tokens - V).clamp(0, 4)
-        h = torch.where((tokens < V)[..., None], text, special[ty].to(text.dtype))
+        # one-hot matmul rather than advanced indexing: its backward is a matmul, not a sort-based scatter
+        ty = F.one_hot((tokens - V).clamp(0, 4), 5).to(text.dtype)                           # [B,T,5]
+        h = torch.where((tokens < V)[..., None], text, ty @ special.to(text.dtype))
         if rows is not None:
-            is_img = image_index >= 0
-            h = h.masked_scatter(is_img[..., None], rows[image_index[is_img]].to(h.dtype))
+            # gather with index_select (backward = index_add) for every slot, keep it where the slot is an image
+            img = rows.index_select(0, image_index.clamp(min=0).reshape(-1)).view(B, T, -1)   # [B,T,d]
+            h = torch.where((image_index >= 0)[..., None], img.to(h.dtype), h)
         return h
 
     def attn_inputs(self, span: torch.Tensor, csa_mode: str = "sparse", want_kl: bool = False,

@@ -202,5 +202,9 @@ def collate(examples: list[Example], row_offset: dict[int, int], device, with_an
             a = s.answer_start
             targets[b, a - 1:L - 1] = tokens[b, a:L]
             is_coord[b, a - 1:L - 1] = torch.tensor(s.coord_mask[a:L])
-    return {k: v.to(device, non_blocking=True) for k, v in
-            dict(tokens=tokens, image_index=image_index, span=span, targets=targets, is_coord=is_coord).items()}
+    answer_index = (targets.view(-1) != -100).nonzero().squeeze(1)      # on the CPU: no device sync later
+    out = {k: v.to(device, non_blocking=True) for k, v in
+           dict(tokens=tokens, image_index=image_index, span=span, targets=targets, is_coord=is_coord,
+                answer_index=answer_index).items()}
+    out["n_answer"] = int(answer_index.numel())
+    return out

@@ -170,10 +170,10 @@ def train_step(model, batch, sizes, aux, step, a, device, amp_dtype):
         t = collate(mb, row_offset, device)
         with torch.autocast(device_type=device.type, dtype=amp_dtype, enabled=amp_dtype is not None):
             h = model.hidden(t["tokens"], t["image_index"], t["span"], rows_leaf, csa_mode=csa_mode, want_kl=True)
-            sel = t["targets"] != -100
-            logits = model.logits(h[sel])
-        loss = lm_loss(logits, t["targets"][sel], t["is_coord"][sel], a.sigma)
-        w = int(sel.sum()) / n_tokens
+            sel = t["answer_index"]                                   # flat positions with a target, from collate
+            logits = model.logits(h.reshape(-1, h.shape[-1]).index_select(0, sel))
+        loss = lm_loss(logits, t["targets"].reshape(-1)[sel], t["is_coord"].reshape(-1)[sel], a.sigma)
+        w = t["n_answer"] / n_tokens
         kl = model.lm.indexer_kl()
         total = loss * w + (a.kl_weight * kl / len(micro) if kl is not None else 0.0)
         total.backward()
