@@ -1,0 +1,148 @@
+package dev.glimpse.csa;
+
+import dev.glimpse.tensor.DType;
+import dev.glimpse.tensor.Kernels;
+import dev.glimpse.tensor.Tensor;
+
+/**
+ * One DeepSeek-V4 attention layer (sliding, CSA or HCA) as transformers 5.17 {@code DeepseekV4Attention} computes
+ * it (deepseek-spec.md §3-§6; docs/model.md §6.2-§6.5 with our visible-only top-k), incremental: {@link #forward}
+ * takes the next T tokens and a {@link LayerState}, so one-shot prefill, chunked prefill and token-by-token decode
+ * run the same per-token steps and give the same outputs. All arithmetic on activations goes through the injected
+ * {@link Kernels} except element-wise RoPE, scaling and ReLU.
+ * Legend: T tokens, d width, H heads, D head dim, r rope dims, d_q q latent, n compressed entries, S keys of a
+ * query (raw + compressed), g groups, d_g group width.
+ */
+public final class DeepseekV4Attention {
+  private final AttentionConfig cfg;
+  private final LayerType type;
+  private final AttentionWeights w;
+  private final Kernels kernels;
+  private final Rope rope;                 // θ for sliding layers, θ_c for CSA/HCA (q, kv, entries, indexer)
+  private final Compressor compressor;     // null for sliding layers
+  private final Indexer indexer;           // null unless CSA
+  private final Tensor[] oAGroups;         // g views (d_g, H·D/g) of o_a_proj
+  private final float eps, scale;
+
+  public DeepseekV4Attention(AttentionConfig cfg, LayerType type, AttentionWeights w, Kernels kernels) {
+    this.cfg = cfg;
+    this.type = type;
+    this.w = w;
+    this.kernels = kernels;
+    this.eps = (float) cfg.rmsNormEps();
+    this.scale = (float) (1.0 / Math.sqrt(cfg.headDim()));
+    this.rope = new Rope(cfg.ropeDims(), cfg.ropeBase(type));
+    if ((type == LayerType.SLIDING) != (w.compressor() == null) || (type == LayerType.CSA) != (w.indexer() != null)) {
+      throw new IllegalArgumentException("weights do not fit a " + type + " layer (compressor/indexer present or absent)");
+    }
+    this.compressor = type == LayerType.SLIDING ? null
+        : new Compressor(w.compressor(), cfg.compressRate(type), cfg.headDim(), type == LayerType.CSA, rope, eps, kernels);
+    this.indexer = type == LayerType.CSA ? new Indexer(w.indexer(), cfg, rope, eps, kernels) : null;
+    int g = cfg.oGroups(), dg = cfg.oLoraRank(), in = cfg.heads() * cfg.headDim() / g;
+    this.oAGroups = new Tensor[g];
+    for (int j = 0; j < g; j++) {
+      oAGroups[j] = new Tensor(w.oAProj().name() + "[group " + j + "]", DType.F32, new int[] {dg, in},
+          w.oAProj().data().asSlice((long) j * dg * in * 4, (long) dg * in * 4));
+    }
+  }
+
+  public LayerType type() { return type; }
+
+  /** An empty state (position 0). */
+  public LayerState newState() {
+    return new LayerState(new RawWindow(cfg.slidingWindow(), cfg.headDim()),
+        compressor == null ? null : compressor.newState(),
+        indexer == null ? null : indexer.keys.newState());
+  }
+
+  /**
+   * Attention over the next T tokens x (T, d) (already input_layernorm'ed) at positions state.position() … +T−1;
+   * advances the state by T tokens. Returns (T, d).
+   */
+  public float[] forward(LayerState state, float[] x, int t) {
+    int d = cfg.hiddenSize(), h = cfg.heads(), hd = cfg.headDim(), dq = cfg.qLoraRank();
+    if (x.length < t * d) throw new IllegalArgumentException("x holds " + x.length + " floats, need T·d = " + t * d);
+    long pos0 = state.position();
+
+    // 1. Projections (spec §3): q latent c (T, d_q), queries q (T, H, D), K=V rows kv (T, D).
+    float[] c = new float[t * dq];
+    kernels.matmul(c, x, t, d, w.qAProj(), null);
+    kernels.rmsNorm(c, c, t, dq, w.qANorm(), eps);
+    float[] q = new float[t * h * hd];
+    kernels.matmul(q, c, t, dq, w.qBProj(), null);
+    kernels.rmsNorm(q, q, t * h, hd, null, eps);                 // per-head UnitRMS
+    rope.rotateRows(q, t, h, hd, pos0, false);
+    float[] kv = new float[t * hd];
+    kernels.matmul(kv, x, t, d, w.kvProj(), null);
+    kernels.rmsNorm(kv, kv, t, hd, w.kvNorm(), eps);
+    rope.rotateRows(kv, t, 1, hd, pos0, false);
+
+    // 2. Compressor inputs (spec §4) and indexer queries / head weights (§4.3), batched over the chunk.
+    Compressor.Projected cp = compressor == null ? null : compressor.project(x, t, d, pos0);
+    Compressor.Projected ip = indexer == null ? null : indexer.keys.project(x, t, d, pos0);
+    float[] iq = indexer == null ? null : indexer.queries(c, t, dq, pos0);     // (T, H_I·D_I)
+    float[] iw = indexer == null ? null : indexer.headWeights(x, t, d);        // (T, H_I)
+
+    // 3. Token by token: append the raw row, feed the compressors (emitting entries whose window completes),
+    //    then attend with exactly what is visible to this query.
+    float[] o = new float[t * h * hd];                                          // (T, H, D)
+    for (int j = 0; j < t; j++) {
+      long pos = pos0 + j;
+      state.window.push(kv, j * hd);
+      if (compressor != null) compressor.feed(state.main, cp, j, pos);
+      if (indexer != null) indexer.keys.feed(state.indexer, ip, j, pos);
+      int[] picked = switch (type) {
+        case SLIDING -> new int[0];
+        case CSA -> indexer.select(iq, iw, j, state.indexer.entries);
+        case HCA -> allOf(state.main.entries.size());
+      };
+      attend(o, q, j, state, picked);
+    }
+
+    // 4. Output (spec §3): de-rotate at the query position, grouped o_a, then o_b.
+    rope.rotateRows(o, t, h, hd, pos0, true);
+    return project(o, t);
+  }
+
+  /**
+   * One softmax over the raw window, the picked entries and the sink (spec §5), per head:
+   * o_j,h = Σ_s p_s · key_s (T, H, D) at row j.
+   */
+  private void attend(float[] o, float[] q, int j, LayerState state, int[] picked) {
+    int h = cfg.heads(), hd = cfg.headDim();
+    RawWindow win = state.window;
+    long first = win.first(), last = win.count();                 // raw keys first … last−1 (query included)
+    int raw = (int) (last - first), s = raw + picked.length;
+    float[] entries = state.main == null ? null : state.main.entries.data();
+    float[] p = new float[s + 1];                                 // (S + 1): logits, then the sink
+    for (int head = 0; head < h; head++) {
+      int qo = (j * h + head) * hd;
+      for (int i = 0; i < raw; i++) p[i] = kernels.dot(q, qo, win.rows(), win.offsetOf(first + i), hd) * scale;
+      for (int i = 0; i < picked.length; i++) p[raw + i] = kernels.dot(q, qo, entries, picked[i] * hd, hd) * scale;
+      p[s] = w.sinks()[head];
+      kernels.softmax(p, 0, s + 1);                               // sink column dropped after the softmax
+      for (int i = 0; i < raw; i++) kernels.axpy(p[i], win.rows(), win.offsetOf(first + i), o, qo, hd);
+      for (int i = 0; i < picked.length; i++) kernels.axpy(p[raw + i], entries, picked[i] * hd, o, qo, hd);
+    }
+  }
+
+  /** Grouped output projection: o (T, H·D) → g groups (T, H·D/g) · o_a[group]ᵀ → (T, g·d_g) · o_bᵀ → (T, d). */
+  private float[] project(float[] o, int t) {
+    int g = cfg.oGroups(), dg = cfg.oLoraRank(), hdAll = cfg.heads() * cfg.headDim(), in = hdAll / g;
+    float[] part = new float[t * in], y = new float[t * dg], mid = new float[t * g * dg];
+    for (int j = 0; j < g; j++) {
+      for (int i = 0; i < t; i++) System.arraycopy(o, i * hdAll + j * in, part, i * in, in);
+      kernels.matmul(y, part, t, in, oAGroups[j], null);
+      for (int i = 0; i < t; i++) System.arraycopy(y, i * dg, mid, i * g * dg + j * dg, dg);
+    }
+    float[] out = new float[t * cfg.hiddenSize()];
+    kernels.matmul(out, mid, t, g * dg, w.oBProj(), null);
+    return out;
+  }
+
+  private static int[] allOf(int n) {
+    int[] all = new int[n];
+    for (int i = 0; i < n; i++) all[i] = i;
+    return all;
+  }
+}

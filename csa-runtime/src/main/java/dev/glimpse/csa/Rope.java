@@ -1,0 +1,39 @@
+package dev.glimpse.csa;
+
+/**
+ * Partial interleaved RoPE on the trailing r channels of a vector (deepseek-spec.md §6, training/attention.py
+ * {@code apply_rope_tail}): pairs (2i, 2i+1) of the tail rotate by φ_i = pos·f_i, f_i = θ^(−2i/r), i < r/2; the
+ * leading (width − r) "nope" channels are untouched. Angles are float32 {@code pos·f_i}, as transformers computes
+ * them. The inverse rotation (output de-rotation, spec §3) rotates by −φ_i.
+ */
+final class Rope {
+  private final int r;
+  private final float[] invFreq;   // (r/2)
+
+  Rope(int r, double theta) {
+    this.r = r;
+    invFreq = new float[r / 2];
+    for (int i = 0; i < r / 2; i++) invFreq[i] = (float) (1.0 / Math.pow(theta, (2.0 * i) / r));
+  }
+
+  /** In place: rotates x[off+width−r .. off+width) to position {@code pos}; {@code inverse} rotates by −pos. */
+  void rotate(float[] x, int off, int width, long pos, boolean inverse) {
+    int o = off + width - r;
+    float p = (float) pos;
+    for (int i = 0; i < r / 2; i++) {
+      float angle = p * invFreq[i];
+      float cs = (float) Math.cos(angle), sn = (float) Math.sin(angle);
+      if (inverse) sn = -sn;
+      float a = x[o + 2 * i], b = x[o + 2 * i + 1];
+      x[o + 2 * i] = a * cs - b * sn;
+      x[o + 2 * i + 1] = b * cs + a * sn;
+    }
+  }
+
+  /** In place on rows × heads vectors of {@code width} (x [rows, heads·width]); row j is at position pos0 + j. */
+  void rotateRows(float[] x, int rows, int heads, int width, long pos0, boolean inverse) {
+    for (int j = 0; j < rows; j++) {
+      for (int h = 0; h < heads; h++) rotate(x, (j * heads + h) * width, width, pos0 + j, inverse);
+    }
+  }
+}
