@@ -26,7 +26,7 @@ public final class FrameRenderer {
   private final int[] stamp;
   private final int[] blurRow;
   private final float[] vignette; // (H·W) gain
-  private final short[] noise;    // (2^20) sensor noise in 1/16 levels, unit sigma
+  private final short[] noise;    // (2·3·H·W) sensor noise in 1/16 levels, unit sigma
   private final int[] gain;       // (H·W) exposure × vignette, 1/256 units
   private Scene.Look gainLook;
   /** Saturating byte conversion for values in [−CLAMP_ZERO, 4·256): index = value + CLAMP_ZERO. */
@@ -55,7 +55,8 @@ public final class FrameRenderer {
     for (int y = 0; y < height; y++) {
       for (int x = 0; x < width; x++) vignette[y * width + x] = ((x + 0.5f - cx) * (x + 0.5f - cx) + (y + 0.5f - cy) * (y + 0.5f - cy)) / r2;
     }
-    noise = new short[1 << 20];
+    // long enough that a frame's 3·H·W draws never wrap: the per-channel index needs no mask in the hot loop
+    noise = new short[6 * width * height];
     SplittableRandom rng = new SplittableRandom(0xC0FFEE);
     for (int i = 0; i < noise.length; i++) noise[i] = (short) Math.round(rng.nextGaussian() * 16);
   }
@@ -156,18 +157,19 @@ public final class FrameRenderer {
       for (int p = 0; p < gain.length; p++) gain[p] = Math.round(256 * look.exposure() * (1 - look.vignette() * vignette[p]));
     }
     int sigma = Math.round(look.noiseSigma() * 16); // noise table is sigma 1 in 1/16 levels → 1/256 units
-    int offset = sensorRng.nextInt(noise.length), mask = noise.length - 1;
+    int offset = sensorRng.nextInt(noise.length - 3 * c.length + 1);
     byte[] lut = CLAMP;
+    short[] nz = noise;
     for (int p = 0, o = 0; p < c.length; p++, o += 3) {
-      int v = c[p], g = gain[p], n = (offset + o) & mask;
-      rgb[o] = lut[CLAMP_ZERO + ((((v >> 16) & 255) * g + noise[n] * sigma) >> 8)];
-      rgb[o + 1] = lut[CLAMP_ZERO + ((((v >> 8) & 255) * g + noise[(n + 1) & mask] * sigma) >> 8)];
-      rgb[o + 2] = lut[CLAMP_ZERO + (((v & 255) * g + noise[(n + 2) & mask] * sigma) >> 8)];
+      int v = c[p], g = gain[p], n = offset + o;
+      rgb[o] = lut[CLAMP_ZERO + ((((v >> 16) & 255) * g + nz[n] * sigma) >> 8)];
+      rgb[o + 1] = lut[CLAMP_ZERO + ((((v >> 8) & 255) * g + nz[n + 1] * sigma) >> 8)];
+      rgb[o + 2] = lut[CLAMP_ZERO + (((v & 255) * g + nz[n + 2] * sigma) >> 8)];
     }
   }
 
   private void boxBlurRow(int[] c, int start, int radius) {
-    int r = 0, g = 0, b = 0, n = 2 * radius + 1;
+    int r = 0, g = 0, b = 0, n = 2 * radius + 1, inv = (1 << 20) / n + 1; // x/n as (x·inv) >> 20, exact for x ≤ 255·n, n ≤ 25
     for (int k = -radius; k <= radius; k++) {
       int v = c[start + Math.max(0, Math.min(width - 1, k))];
       r += (v >> 16) & 255;
@@ -175,7 +177,7 @@ public final class FrameRenderer {
       b += v & 255;
     }
     for (int x = 0; x < width; x++) {
-      blurRow[x] = ((r / n) << 16) | ((g / n) << 8) | (b / n);
+      blurRow[x] = (((r * inv) >>> 20) << 16) | (((g * inv) >>> 20) << 8) | ((b * inv) >>> 20);
       int out = c[start + Math.max(0, x - radius)], in = c[start + Math.min(width - 1, x + radius + 1)];
       r += ((in >> 16) & 255) - ((out >> 16) & 255);
       g += ((in >> 8) & 255) - ((out >> 8) & 255);

@@ -43,9 +43,8 @@ public final class Rasterizer {
 
   public Lighting lighting() { return light; }
 
-  /** Resets depth and ids (colour is overwritten by the background pass). */
+  /** Resets the ids (colour and depth are overwritten by the background pass, which covers every pixel). */
   public void clear() {
-    Arrays.fill(invDepth, 0f);
     Arrays.fill(id, 0);
   }
 
