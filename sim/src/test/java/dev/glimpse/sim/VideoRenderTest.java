@@ -90,9 +90,11 @@ class VideoRenderTest {
       g.start();
       Frame f;
       while ((f = g.grabImage()) != null) {
+        // copy row by row: imageStride may exceed width·3, and the padding bytes are not part of the picture
         ByteBuffer buf = (ByteBuffer) f.image[0];
-        byte[] px = new byte[f.imageHeight * f.imageStride];
-        buf.position(0).get(px);
+        int row = f.imageWidth * 3;
+        byte[] px = new byte[f.imageHeight * row];
+        for (int y = 0; y < f.imageHeight; y++) buf.get(y * f.imageStride, px, y * row, row);
         frames.add(px);
       }
       g.stop();

@@ -15,7 +15,7 @@ public final class Camera {
   public Camera(int width, int height, double hfovRadians) {
     this.width = width;
     this.height = height;
-    this.focal = (float) ((width / 2.0) / Math.tan(hfovRadians / 2));
+    this.focal = (float) ((width / 2.0) / StrictMath.tan(hfovRadians / 2));
   }
 
   /** Places the camera. */
@@ -23,7 +23,7 @@ public final class Camera {
     px = (float) x;
     py = (float) y;
     pz = (float) z;
-    float sy = (float) Math.sin(yaw), cy = (float) Math.cos(yaw), sp = (float) Math.sin(pitch), cp = (float) Math.cos(pitch);
+    float sy = (float) StrictMath.sin(yaw), cy = (float) StrictMath.cos(yaw), sp = (float) StrictMath.sin(pitch), cp = (float) StrictMath.cos(pitch);
     fx = sy * cp;
     fy = -sp;
     fz = cy * cp;

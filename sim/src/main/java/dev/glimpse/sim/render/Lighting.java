@@ -15,9 +15,9 @@ public final class Lighting {
     this.ambient = ambient;
     this.diffuse = diffuse;
     this.sky = sky;
-    sunX = (float) (Math.cos(elevation) * Math.sin(azimuth));
-    sunY = (float) Math.sin(elevation);
-    sunZ = (float) (Math.cos(elevation) * Math.cos(azimuth));
+    sunX = (float) (StrictMath.cos(elevation) * StrictMath.sin(azimuth));
+    sunY = (float) StrictMath.sin(elevation);
+    sunZ = (float) (StrictMath.cos(elevation) * StrictMath.cos(azimuth));
     tintR = r;
     tintG = g;
     tintB = b;

@@ -65,7 +65,7 @@ public final class Mesh {
   /** Largest horizontal distance of any vertex from the local origin (footprint radius). */
   public float radius() {
     float m = 0;
-    for (int i = 0; i < vertices; i++) m = Math.max(m, (float) Math.hypot(v[3 * i], v[3 * i + 2]));
+    for (int i = 0; i < vertices; i++) m = Math.max(m, (float) StrictMath.hypot(v[3 * i], v[3 * i + 2]));
     return m;
   }
 }

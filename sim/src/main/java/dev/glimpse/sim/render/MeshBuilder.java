@@ -36,7 +36,7 @@ public final class MeshBuilder {
     float circumference = (float) (Math.PI * (r0 + r1));
     for (int i = 0; i < segments; i++) {
       double a = 2 * Math.PI * i / segments;
-      float c = (float) Math.cos(a), s = (float) Math.sin(a), u = circumference * i / segments;
+      float c = (float) StrictMath.cos(a), s = (float) StrictMath.sin(a), u = circumference * i / segments;
       bottom[i] = mesh.addVertex(cx + r0 * c, y0, cz + r0 * s, u, 0);
       top[i] = mesh.addVertex(cx + r1 * c, y1, cz + r1 * s, u, y1 - y0);
     }
@@ -61,7 +61,7 @@ public final class MeshBuilder {
     int[] a = new int[segments], b = new int[segments];
     for (int i = 0; i < segments; i++) {
       double t = 2 * Math.PI * i / segments;
-      float y = cy + r * (float) Math.cos(t), z = cz + r * (float) Math.sin(t);
+      float y = cy + r * (float) StrictMath.cos(t), z = cz + r * (float) StrictMath.sin(t);
       a[i] = mesh.addVertex(cx - width / 2, y, z, 0, 0);
       b[i] = mesh.addVertex(cx + width / 2, y, z, 0, 0);
     }
@@ -82,10 +82,10 @@ public final class MeshBuilder {
     int[][] idx = new int[rings + 1][segments];
     for (int r = 0; r <= rings; r++) {
       double phi = Math.PI * r / rings;
-      float sy = (float) Math.cos(phi), sr = (float) Math.sin(phi);
+      float sy = (float) StrictMath.cos(phi), sr = (float) StrictMath.sin(phi);
       for (int s = 0; s < segments; s++) {
         double th = 2 * Math.PI * s / segments;
-        idx[r][s] = mesh.addVertex(cx + rx * sr * (float) Math.cos(th), cy + ry * sy, cz + rz * sr * (float) Math.sin(th),
+        idx[r][s] = mesh.addVertex(cx + rx * sr * (float) StrictMath.cos(th), cy + ry * sy, cz + rz * sr * (float) StrictMath.sin(th),
             (float) (th * rx), (float) (phi * ry));
       }
     }

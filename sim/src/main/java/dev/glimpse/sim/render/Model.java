@@ -40,8 +40,8 @@ public final class Model {
   static float swing(Joint joint, float phase, float amplitude) {
     return switch (joint) {
       case FIXED -> 0f;
-      case LEFT_LEG, RIGHT_ARM -> amplitude * (float) Math.sin(phase);
-      case RIGHT_LEG, LEFT_ARM -> -amplitude * (float) Math.sin(phase);
+      case LEFT_LEG, RIGHT_ARM -> amplitude * (float) StrictMath.sin(phase);
+      case RIGHT_LEG, LEFT_ARM -> -amplitude * (float) StrictMath.sin(phase);
     };
   }
 }

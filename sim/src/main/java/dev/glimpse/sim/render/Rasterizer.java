@@ -73,11 +73,11 @@ public final class Rasterizer {
     mode = 2;
     shadowFactor = factor;
     int n = 12;
-    float cy = 0.004f, s = (float) Math.sin(yaw), c = (float) Math.cos(yaw);
+    float cy = 0.004f, s = (float) StrictMath.sin(yaw), c = (float) StrictMath.cos(yaw);
     float[] ring = new float[3 * n];
     for (int i = 0; i < n; i++) {
       double a = 2 * Math.PI * i / n;
-      float lx = rx * (float) Math.cos(a), lz = rz * (float) Math.sin(a);
+      float lx = rx * (float) StrictMath.cos(a), lz = rz * (float) StrictMath.sin(a);
       cam.toCamera(cx + lx * c + lz * s, cy, cz - lx * s + lz * c, ring, 3 * i);
     }
     float[] centre = new float[3];
@@ -89,12 +89,12 @@ public final class Rasterizer {
   }
 
   private void emit(Model model, Pose pose) {
-    float sy = (float) Math.sin(pose.yaw), cy = (float) Math.cos(pose.yaw);
+    float sy = (float) StrictMath.sin(pose.yaw), cy = (float) StrictMath.cos(pose.yaw);
     for (Model.Part part : model.parts()) {
       Mesh m = part.mesh();
       if (camVerts.length < 3 * m.vertices) camVerts = new float[3 * m.vertices];
       float a = Model.swing(part.joint(), pose.gaitPhase, pose.gaitAmplitude);
-      float sa = (float) Math.sin(a), ca = (float) Math.cos(a), pivot = part.pivotY();
+      float sa = (float) StrictMath.sin(a), ca = (float) StrictMath.cos(a), pivot = part.pivotY();
       for (int i = 0; i < m.vertices; i++) {
         float lx = m.v[3 * i], ly = m.v[3 * i + 1], lz = m.v[3 * i + 2];
         if (a != 0) {

@@ -39,10 +39,10 @@ public final class CameraRig {
     if (!stationary) {
       // Ornstein-Uhlenbeck turn rate, pulled back from the walls
       turnRate += (-0.8f * turnRate) * dt + 0.9f * (float) Math.sqrt(dt) * gauss();
-      float lookX = x + (float) Math.sin(yaw) * 2.0f, lookZ = z + (float) Math.cos(yaw) * 2.0f;
+      float lookX = x + (float) StrictMath.sin(yaw) * 2.0f, lookZ = z + (float) StrictMath.cos(yaw) * 2.0f;
       if (!room.inside(lookX, lookZ, 0.6f)) {
         float cx = (room.xMin + room.xMax) / 2, cz = (room.zMin + room.zMax) / 2;
-        float toCentre = (float) Math.atan2(cx - x, cz - z);
+        float toCentre = (float) StrictMath.atan2(cx - x, cz - z);
         float err = wrap(toCentre - yaw);
         turnRate = 0.9f * Math.signum(err) + 0.1f * turnRate;
         speed = Math.max(0, speed - 1.5f * dt);
@@ -51,7 +51,7 @@ public final class CameraRig {
       }
       turnRate = Math.max(-0.9f, Math.min(0.9f, turnRate));
       yaw += turnRate * dt;
-      float nx = x + (float) Math.sin(yaw) * speed * dt, nz = z + (float) Math.cos(yaw) * speed * dt;
+      float nx = x + (float) StrictMath.sin(yaw) * speed * dt, nz = z + (float) StrictMath.cos(yaw) * speed * dt;
       if (room.inside(nx, nz, 0.5f)) {
         x = nx;
         z = nz;
@@ -64,9 +64,9 @@ public final class CameraRig {
   }
 
   private void update(float t) {
-    float bob = (float) Math.sin(2 * Math.PI * bobFreq * t);
+    float bob = (float) StrictMath.sin(2 * Math.PI * bobFreq * t);
     eyeY = height + bobAmp * bob * (0.5f + speed);
-    eyePitch = pitch + 0.6f * bobAmp * (float) Math.cos(2 * Math.PI * bobFreq * t) * (0.5f + speed);
+    eyePitch = pitch + 0.6f * bobAmp * (float) StrictMath.cos(2 * Math.PI * bobFreq * t) * (0.5f + speed);
   }
 
   public float x() { return x; }

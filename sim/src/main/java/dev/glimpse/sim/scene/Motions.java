@@ -23,10 +23,10 @@ final class Motions {
     o.timer -= dt;
     if (o.route != null) {
       float tx = o.route[2 * o.routeStep], tz = o.route[2 * o.routeStep + 1];
-      float want = (float) Math.atan2(tx - o.x, tz - o.z);
+      float want = (float) StrictMath.atan2(tx - o.x, tz - o.z);
       o.yaw += clamp(CameraRig.wrap(want - o.yaw), -2.5f * dt, 2.5f * dt);
       o.speed += (o.cruise - o.speed) * Math.min(1, 2 * dt);
-      if (Math.hypot(tx - o.x, tz - o.z) < 0.3) {
+      if (StrictMath.hypot(tx - o.x, tz - o.z) < 0.3) {
         o.routeStep++;
         if (2 * o.routeStep >= o.route.length) {
           o.route = null;
@@ -55,16 +55,16 @@ final class Motions {
     }
     if (o.route == null) {
       o.speed += (o.cruise - o.speed) * Math.min(1, 2 * dt);
-      float aheadX = o.x + (float) Math.sin(o.yaw) * 1.0f, aheadZ = o.z + (float) Math.cos(o.yaw) * 1.0f;
+      float aheadX = o.x + (float) StrictMath.sin(o.yaw) * 1.0f, aheadZ = o.z + (float) StrictMath.cos(o.yaw) * 1.0f;
       if (!room.inside(aheadX, aheadZ, 0.5f)) {
-        float want = (float) Math.atan2((room.xMin + room.xMax) / 2 - o.x, (room.zMin + room.zMax) / 2 - o.z);
+        float want = (float) StrictMath.atan2((room.xMin + room.xMax) / 2 - o.x, (room.zMin + room.zMax) / 2 - o.z);
         o.yaw += clamp(CameraRig.wrap(want - o.yaw), -2f * dt, 2f * dt);
       } else {
         o.yaw += o.turnRate * dt;
       }
     }
     float step = o.speed * dt;
-    float nx = o.x + (float) Math.sin(o.yaw) * step, nz = o.z + (float) Math.cos(o.yaw) * step;
+    float nx = o.x + (float) StrictMath.sin(o.yaw) * step, nz = o.z + (float) StrictMath.cos(o.yaw) * step;
     if (o.route != null || room.inside(nx, nz, 0.3f)) {
       o.x = nx;
       o.z = nz;
@@ -79,7 +79,7 @@ final class Motions {
   }
 
   private static void roll(SceneObject o, float dt, Room room) {
-    float v = (float) Math.hypot(o.vx, o.vz);
+    float v = (float) StrictMath.hypot(o.vx, o.vz);
     if (v > 0) {
       float nv = Math.max(0, v - 0.35f * dt);
       o.vx *= nv / v;
@@ -87,14 +87,14 @@ final class Motions {
     }
     if (o.rng.nextDouble() < 0.15 * dt) { // kicked
       double a = o.rng.nextDouble() * 2 * Math.PI, s = 1 + 2.5 * o.rng.nextDouble();
-      o.vx = (float) (Math.sin(a) * s);
-      o.vz = (float) (Math.cos(a) * s);
+      o.vx = (float) (StrictMath.sin(a) * s);
+      o.vz = (float) (StrictMath.cos(a) * s);
     }
     float r = o.model.radius();
     float nx = o.x + o.vx * dt, nz = o.z + o.vz * dt;
     if (nx < room.xMin + r || nx > room.xMax - r) o.vx = -0.7f * o.vx; else o.x = nx;
     if (nz < room.zMin + r || nz > room.zMax - r) o.vz = -0.7f * o.vz; else o.z = nz;
-    if (v > 0) o.yaw = (float) Math.atan2(o.vx, o.vz);
+    if (v > 0) o.yaw = (float) StrictMath.atan2(o.vx, o.vz);
     o.gaitPhase += v * dt / Math.max(r, 0.05f); // rolling angle, used by the stripes
   }
 
@@ -110,8 +110,8 @@ final class Motions {
       }
     } else if (o.rng.nextDouble() < 0.05 * dt) {
       double a = o.rng.nextDouble() * 2 * Math.PI, s = 0.25 + 0.4 * o.rng.nextDouble();
-      o.vx = (float) (Math.sin(a) * s);
-      o.vz = (float) (Math.cos(a) * s);
+      o.vx = (float) (StrictMath.sin(a) * s);
+      o.vz = (float) (StrictMath.cos(a) * s);
       o.timer = 1 + 2 * (float) o.rng.nextDouble();
     }
   }

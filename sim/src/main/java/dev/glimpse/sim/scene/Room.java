@@ -16,7 +16,7 @@ public final class Room {
 
   /** A wall from (x0, z0) to (x1, z1); the room lies to its left when walking from start to end. */
   public record Wall(float x0, float z0, float x1, float z1) {
-    public float length() { return (float) Math.hypot(x1 - x0, z1 - z0); }
+    public float length() { return (float) StrictMath.hypot(x1 - x0, z1 - z0); }
 
     /** Unit direction (dx, dz) along the wall. */
     public float dx() { return (x1 - x0) / length(); }

@@ -48,7 +48,7 @@ public final class SceneGenerator {
         float hinge = d.s() - d.w() / 2 + 0.02f;
         o.x = w.x0() + w.dx() * hinge;
         o.z = w.z0() + w.dz() * hinge;
-        float closedYaw = (float) Math.atan2(-w.dz(), w.dx());
+        float closedYaw = (float) StrictMath.atan2(-w.dz(), w.dx());
         float open = rng.nextDouble() < 0.4 ? 0f : (float) (rng.nextDouble() * 1.4);
         o.yaw = closedYaw - open; // swings into the room
         objects.add(o);
@@ -70,7 +70,7 @@ public final class SceneGenerator {
         float[] out = room.doorwayPoint(d, -0.9f), in = room.doorwayPoint(d, 1.2f);
         o.x = out[0];
         o.z = out[1];
-        o.yaw = (float) Math.atan2(in[0] - out[0], in[1] - out[1]);
+        o.yaw = (float) StrictMath.atan2(in[0] - out[0], in[1] - out[1]);
         o.route = new float[] {in[0], in[1]};
         o.routeStep = 0;
         o.cruise = cls == ObjectClass.PERSON ? 1.1f : 0.6f;
@@ -139,18 +139,18 @@ public final class SceneGenerator {
     for (int attempt = 0; attempt < 40; attempt++) {
       float x, z;
       if (rng.nextDouble() < 0.75) { // in front of the camera, within the field of view
-        float depth = 1.5f + 16 * (float) Math.pow(rng.nextDouble(), 1.4);
+        float depth = 1.5f + 16 * (float) StrictMath.pow(rng.nextDouble(), 1.4);
         float a = rig.yaw + (float) ((rng.nextDouble() - 0.5) * rig.hfov * 1.1);
-        x = rig.x + (float) Math.sin(a) * depth;
-        z = rig.z + (float) Math.cos(a) * depth;
+        x = rig.x + (float) StrictMath.sin(a) * depth;
+        z = rig.z + (float) StrictMath.cos(a) * depth;
       } else {
         x = room.xMin + (room.xMax - room.xMin) * (float) rng.nextDouble();
         z = room.zMin + (room.zMax - room.zMin) * (float) rng.nextDouble();
       }
-      if (!room.inside(x, z, r + 0.1f) || Math.hypot(x - rig.x, z - rig.z) < 1.2 + r) continue;
+      if (!room.inside(x, z, r + 0.1f) || StrictMath.hypot(x - rig.x, z - rig.z) < 1.2 + r) continue;
       boolean overlaps = false;
       for (SceneObject p : others) {
-        overlaps |= p.cls != ObjectClass.DOOR && Math.hypot(p.x - x, p.z - z) < r + p.model.radius() + 0.05f;
+        overlaps |= p.cls != ObjectClass.DOOR && StrictMath.hypot(p.x - x, p.z - z) < r + p.model.radius() + 0.05f;
       }
       o.x = x;
       o.z = z;
@@ -160,8 +160,8 @@ public final class SceneGenerator {
     o.cruise = o.motion == SceneObject.Motion.WALK ? 0.7f + 0.8f * (float) rng.nextDouble() : 0.5f;
     if (o.motion == SceneObject.Motion.ROLL && rng.nextDouble() < 0.5) {
       double a = rng.nextDouble() * 2 * Math.PI, s = 0.5 + 2 * rng.nextDouble();
-      o.vx = (float) (Math.sin(a) * s);
-      o.vz = (float) (Math.cos(a) * s);
+      o.vx = (float) (StrictMath.sin(a) * s);
+      o.vz = (float) (StrictMath.cos(a) * s);
     }
   }
 
