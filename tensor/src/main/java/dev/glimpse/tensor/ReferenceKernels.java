@@ -30,6 +30,12 @@ public final class ReferenceKernels implements Kernels {
 
   @Override
   public void softmax(float[] x, int off, int n) {
+    float sum = expShifted(x, off, n);
+    for (int i = 0; i < n; i++) x[off + i] /= sum;
+  }
+
+  /** In place: x ← exp(x − max(x)) over [off, off+n); returns the sum (the un-normalised softmax, shared). */
+  static float expShifted(float[] x, int off, int n) {
     float max = Float.NEGATIVE_INFINITY;
     for (int i = 0; i < n; i++) max = Math.max(max, x[off + i]);
     float sum = 0;
@@ -38,16 +44,16 @@ public final class ReferenceKernels implements Kernels {
       x[off + i] = e;
       sum += e;
     }
-    for (int i = 0; i < n; i++) x[off + i] /= sum;
+    return sum;
   }
 
   @Override
   public void swiglu(float[] out, float[] gate, float[] up, int n) {
-    for (int i = 0; i < n; i++) {
-      float g = gate[i];
-      out[i] = g / (1 + (float) Math.exp(-g)) * up[i];
-    }
+    for (int i = 0; i < n; i++) out[i] = silu(gate[i]) * up[i];
   }
+
+  /** x·σ(x). */
+  static float silu(float g) { return g / (1 + (float) Math.exp(-g)); }
 
   @Override
   public void gelu(float[] x, int n) {
@@ -68,6 +74,11 @@ public final class ReferenceKernels implements Kernels {
 
   @Override
   public String name() { return "reference"; }
+
+  /** Bias and norm weights are read straight from their f32 segment. */
+  static void checkVector(Tensor v, int n) {
+    if (v.dtype() != DType.F32 || v.numel() != n) throw new IllegalArgumentException(v + ": expected f32 [" + n + "]");
+  }
 
   static void check(Tensor w, int n, int k) {
     if (w.dtype() != DType.F32) throw new IllegalArgumentException(w + ": kernels take f32 weights (convert at load)");

@@ -39,26 +39,26 @@ public final class VectorKernels implements Kernels {
     int n = w.shape()[0];
     ReferenceKernels.check(w, n, k);
     MemorySegment ws = w.data();
-    float[] b = bias == null ? null : bias.toFloats();
+    if (bias != null) ReferenceKernels.checkVector(bias, n);
     long work = (long) m * n * k;
     int parts = pool == null || work < 200_000 ? 1 : Math.min(threads, n);
     if (parts == 1) {
-      matmulColumns(out, x, m, k, n, ws, b, 0, n);
+      matmulColumns(out, x, m, k, n, ws, bias, 0, n);
       return;
     }
     List<Future<?>> fs = new ArrayList<>(parts);
     for (int p = 0; p < parts; p++) {
       int j0 = (int) ((long) n * p / parts), j1 = (int) ((long) n * (p + 1) / parts);
-      fs.add(pool.submit(() -> matmulColumns(out, x, m, k, n, ws, b, j0, j1)));
+      fs.add(pool.submit(() -> matmulColumns(out, x, m, k, n, ws, bias, j0, j1)));
     }
     join(fs);
   }
 
-  private static void matmulColumns(float[] out, float[] x, int m, int k, int n, MemorySegment w, float[] b, int j0, int j1) {
+  private static void matmulColumns(float[] out, float[] x, int m, int k, int n, MemorySegment w, Tensor b, int j0, int j1) {
     int kv = S.loopBound(k);
     for (int j = j0; j < j1; j++) {
       long wo = (long) j * k * 4;
-      float bj = b == null ? 0 : b[j];
+      float bj = b == null ? 0 : b.getFloat(j);
       int i = 0;
       for (; i + 4 <= m; i += 4) {
         FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
@@ -99,7 +99,8 @@ public final class VectorKernels implements Kernels {
 
   @Override
   public void rmsNorm(float[] out, float[] x, int m, int c, Tensor weight, float eps) {
-    float[] wv = weight == null ? null : weight.toFloats();
+    if (weight != null) ReferenceKernels.checkVector(weight, c);
+    MemorySegment wv = weight == null ? null : weight.data();
     int cv = S.loopBound(c);
     for (int i = 0; i < m; i++) {
       int o = i * c;
@@ -113,23 +114,16 @@ public final class VectorKernels implements Kernels {
       float inv = (float) (1.0 / Math.sqrt(ss / c + eps));
       for (int p = 0; p < cv; p += L) {
         FloatVector v = FloatVector.fromArray(S, x, o + p).mul(inv);
-        if (wv != null) v = v.mul(FloatVector.fromArray(S, wv, p));
+        if (wv != null) v = v.mul(FloatVector.fromMemorySegment(S, wv, 4L * p, ByteOrder.LITTLE_ENDIAN));
         v.intoArray(out, o + p);
       }
-      for (int p = cv; p < c; p++) out[o + p] = wv == null ? x[o + p] * inv : x[o + p] * inv * wv[p];
+      for (int p = cv; p < c; p++) out[o + p] = wv == null ? x[o + p] * inv : x[o + p] * inv * weight.getFloat(p);
     }
   }
 
   @Override
   public void softmax(float[] x, int off, int n) {
-    float max = Float.NEGATIVE_INFINITY;
-    for (int i = 0; i < n; i++) max = Math.max(max, x[off + i]);
-    float sum = 0;
-    for (int i = 0; i < n; i++) {
-      float e = (float) Math.exp(x[off + i] - max);
-      x[off + i] = e;
-      sum += e;
-    }
+    float sum = ReferenceKernels.expShifted(x, off, n);
     float inv = 1 / sum;
     int nv = S.loopBound(n);
     for (int i = 0; i < nv; i += L) FloatVector.fromArray(S, x, off + i).mul(inv).intoArray(x, off + i);
@@ -144,10 +138,7 @@ public final class VectorKernels implements Kernels {
       FloatVector silu = g.div(g.neg().lanewise(VectorOperators.EXP).add(1f));
       silu.mul(FloatVector.fromArray(S, up, i)).intoArray(out, i);
     }
-    for (int i = nv; i < n; i++) {
-      float g = gate[i];
-      out[i] = g / (1 + (float) Math.exp(-g)) * up[i];
-    }
+    for (int i = nv; i < n; i++) out[i] = ReferenceKernels.silu(gate[i]) * up[i];
   }
 
   @Override
