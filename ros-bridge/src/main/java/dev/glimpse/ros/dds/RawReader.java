@@ -68,13 +68,7 @@ public final class RawReader implements AutoCloseable {
 
   /** Waits, without polling, until at least {@code n} writers are matched; false on timeout. */
   public synchronized boolean awaitMatched(int n, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (matchedWriters() < n) {
-      long left = deadline - System.nanoTime();
-      if (left <= 0) return false;
-      wait(Math.max(1, left / 1_000_000));
-    }
-    return true;
+    return MatchWait.atLeast(this, this::matchedWriters, n, timeout);
   }
 
   /** On the receive loop: reports statuses, then takes and hands over everything available. */

@@ -89,13 +89,7 @@ public final class RawWriter implements AutoCloseable {
 
   /** Waits, without polling, until at least {@code n} readers are matched; false on timeout. */
   public synchronized boolean awaitMatched(int n, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (matchedReaders() < n) {
-      long left = deadline - System.nanoTime();
-      if (left <= 0) return false;
-      wait(Math.max(1, left / 1_000_000));
-    }
-    return true;
+    return MatchWait.atLeast(this, this::matchedReaders, n, timeout);
   }
 
   /** Called on the receive loop when a status of this writer changed. */
