@@ -307,18 +307,16 @@ class DeepseekV4Attention(nn.Module):
         return self.output(o, cos, sin)
 
 
-def indexer_kl(comp_probs: torch.Tensor, iscores: torch.Tensor, sel: torch.Tensor) -> torch.Tensor | None:
-    """KL(p_main || softmax(I)) over the selected entries, averaged over queries with >= 1 selected entry.
-    comp_probs [B,H,T,n]: main attention probabilities on compressed entries (used as a detached target);
-    p_main = head-summed and L1-normalised over entries (the DeepSeek-V3.2 indexer warm-up target)."""
+def indexer_kl(comp_probs: torch.Tensor, iscores: torch.Tensor, sel: torch.Tensor) -> torch.Tensor:
+    """KL(p_main || softmax(I)) over the selected entries, averaged over queries with >= 1 selected entry (0 when
+    none has one). comp_probs [B,H,T,n]: main attention probabilities on compressed entries (used as a detached
+    target); p_main = head-summed and L1-normalised over entries (the DeepSeek-V3.2 indexer warm-up target).
+    Written without boolean indexing, so that it never waits for the device."""
     valid = sel.any(-1)                                                                     # [B,T]
-    if not bool(valid.any()):
-        return None
     with torch.no_grad():
-        p = comp_probs.detach().float().sum(1)[valid]                                       # [N,n]
+        p = comp_probs.detach().float().sum(1)                                              # [B,T,n]
         p = p / p.sum(-1, keepdim=True).clamp_min(1e-12)
-    s = sel[valid]
-    logq = iscores[valid].masked_fill(~s, float("-inf")).log_softmax(-1)
-    logq = logq.masked_fill(~s, 0.0)
-    kl = (p * (p.clamp_min(1e-12).log() - logq)).sum(-1)
-    return kl.mean()
+    # a finite fill: rows with nothing selected stay finite (and are weighted 0) in forward and backward
+    logq = iscores.float().masked_fill(~sel, -1e30).log_softmax(-1).masked_fill(~sel, 0.0)
+    kl = (p * (p.clamp_min(1e-12).log() - logq)).sum(-1)                                  # [B,T]
+    return (kl * valid).sum() / valid.sum().clamp_min(1)

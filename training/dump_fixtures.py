@@ -2,6 +2,8 @@
 
     python3 -m training.dump_fixtures --model models/glimpse-tiny --out $OUT/fixtures.safetensors
     python3 -m training.dump_fixtures --random --out $OUT/random     # random weights (index_topk 16), + model dir
+    python3 -m training.dump_fixtures --random --config smoke --out csa-runtime/src/test/resources/smoke
+                                            # the small 'smoke' shape (every code path, index_topk 8): CI fixtures
 
 The model is loaded from the exported (bf16/f32) weights and run in float32 on the CPU, as the engine computes.
 Per case k (see CASES): frames rendered by the fake renderer of training/tests (deterministic), then
@@ -25,7 +27,7 @@ import torch
 
 from . import layout
 from . import tokenizer as tok
-from .config import glimpse_tiny
+from .config import PRESETS
 from .data import Frame
 from .evaluate import grid_placement, greedy_decode
 from .export import load_exported, write_model_dir
@@ -52,7 +54,7 @@ def frames_for(W, H, n, seed):
 
 
 @torch.no_grad()
-def dump_case(model, k, W, H, n_frames, query, full_vit, out, meta, max_new):
+def dump_case(model, k, W, H, n_frames, query, full_vit, out, meta, max_new, pixels=True):
     cfg = model.cfg
     frames = frames_for(W, H, n_frames, 4242 + k)
     pl = grid_placement(W, H, cfg)
@@ -66,7 +68,7 @@ def dump_case(model, k, W, H, n_frames, query, full_vit, out, meta, max_new):
         r = model.encode_images(px, probe)
         rows.append(r[0])
         out[f"case{k}.frame{f}.image_rgb"] = torch.from_numpy(fr.image.copy())
-        if full_vit or (W, H) != (pl.grid_w, pl.grid_h):       # big native grids: pixel_values = (rgb/255-.5)/.5
+        if pixels and (full_vit or (W, H) != (pl.grid_w, pl.grid_h)):  # native grids: pixel_values = (rgb/255-.5)/.5
             out[f"case{k}.frame{f}.pixel_values"] = px[0]
         for name, t in seen.items():
             out[f"case{k}.frame{f}.{name}"] = t
@@ -113,13 +115,15 @@ def main():
     ap.add_argument("--random", action="store_true", help="random weights; writes OUT/model dir + fixtures")
     ap.add_argument("--out", required=True)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--config", default="glimpse-tiny", choices=sorted(PRESETS), help="shape of --random weights")
     ap.add_argument("--max-new", type=int, default=None, help="answer token cap (default 160, random weights 40)")
     a = ap.parse_args()
     torch.manual_seed(a.seed)
     if a.random:
         import dataclasses
-        base = glimpse_tiny()
-        cfg = dataclasses.replace(base, name="glimpse-tiny-random", lm=dataclasses.replace(base.lm, index_topk=16))
+        base = PRESETS[a.config]()
+        topk = 16 if a.config == "glimpse-tiny" else base.lm.index_topk
+        cfg = dataclasses.replace(base, name=f"{a.config}-random", lm=dataclasses.replace(base.lm, index_topk=topk))
         model = Glimpse(cfg)
         with torch.no_grad():                 # randomise the zero-initialised parameters
             for name, p in model.named_parameters():
@@ -128,7 +132,7 @@ def main():
                 elif name.endswith("norm.weight"):
                     p.copy_(1.0 + 0.1 * torch.randn(p.shape))
         os.makedirs(a.out, exist_ok=True)
-        write_model_dir(model, a.out, {"note": "random weights for conformance tests; index_topk 16"})
+        write_model_dir(model, a.out, {"note": f"random weights for conformance tests; index_topk {topk}"})
         model = load_exported(a.out)
         path = os.path.join(a.out, "fixtures.safetensors")     # -> fixtures-1.safetensors, ...
     else:
@@ -146,9 +150,13 @@ def main():
             files.append(p)
             print(f"wrote {p}: {len(out)} tensors, {n / 2**20:.1f} MiB")
 
+    small = a.random and a.config != "glimpse-tiny"     # CI fixtures: no 756² case, no pixel_values (kept < 2 MiB)
     for k, (W, H, n, q, full) in enumerate(CASES):
+        if small and W > 320:
+            continue
         case_out, case_meta = {}, {}
-        dump_case(model, k, W, H, n, q, full, case_out, case_meta, a.max_new or (40 if a.random else 160))
+        dump_case(model, k, W, H, n, q, full, case_out, case_meta, a.max_new or (40 if a.random else 160),
+                  pixels=not small)
         size = sum(v.numel() * v.element_size() for v in list(out.values()) + list(case_out.values()))
         if out and size > 12 * 2**20:
             flush()

@@ -188,19 +188,19 @@ class Glimpse(nn.Module):
 # Losses
 def lm_loss(logits: torch.Tensor, targets: torch.Tensor, is_coord: torch.Tensor, sigma: float = 3.0) -> torch.Tensor:
     """logits [N,V] float32, targets [N], is_coord [N] bool. One-hot CE, except coordinate targets whose target is a
-    Gaussian over the value tokens 0..999 (std sigma bins, truncated at 4 sigma, renormalised)."""
+    Gaussian over the value tokens 0..999 (std sigma bins, truncated at 4 sigma, renormalised). Computed for every
+    row and selected with `where`, so that it never waits for the device."""
     logp = logits.log_softmax(-1)
-    loss = -logp.gather(1, targets[:, None]).squeeze(1)
-    if sigma > 0 and bool(is_coord.any()):
+    loss = -logp.gather(1, targets[:, None]).squeeze(1)                                      # [N]
+    if sigma > 0:
         K = int(math.ceil(4 * sigma))
         off = torch.arange(-K, K + 1, device=logits.device)
-        v = targets[is_coord][:, None] + off[None]                                           # [Nc, 2K+1]
+        v = targets[:, None] + off[None]                                                     # [N, 2K+1]
         ok = (v >= 0) & (v < tok.NUM_COORDS)
         w = torch.exp(-(off.float() ** 2) / (2 * sigma * sigma))[None].expand_as(v) * ok
-        w = w / w.sum(-1, keepdim=True)
-        lp = logp[is_coord].gather(1, v.clamp(0, tok.NUM_COORDS - 1))
-        loss = loss.clone()
-        loss[is_coord] = -(w * lp).sum(-1)
+        w = w / w.sum(-1, keepdim=True).clamp_min(1e-12)
+        lp = logp.gather(1, v.clamp(0, tok.NUM_COORDS - 1))
+        loss = torch.where(is_coord, -(w * lp).sum(-1), loss)
     return loss.mean()
 
 
@@ -215,13 +215,17 @@ def aux_loss(pred: torch.Tensor, tgt: dict, cfg: GlimpseConfig) -> dict[str, tor
                                              pos_weight=torch.tensor(a.pos_weight, device=pred.device),
                                              reduction="sum") / tgt["obj_w"].sum().clamp_min(1.0)
     out = {"aux_obj": bce}
-    if bool(pos.any()):
-        p = pred[pos]
-        out["aux_cls"] = F.cross_entropy(p[:, 1:1 + a.num_classes], tgt["cls"][pos])
-        out["aux_col"] = F.cross_entropy(p[:, 1 + a.num_classes:1 + a.num_classes + a.num_colors], tgt["col"][pos])
-        out["aux_box"] = (p[:, -4:].sigmoid() - tgt["box"][pos]).abs().mean(-1).mean()
+    # centre cells only, as masked means (no boolean indexing: no device sync)
+    posf = pos.float()
+    npos = posf.sum().clamp_min(1.0)
+    C, K = a.num_classes, a.num_colors
+    ce_cls = F.cross_entropy(pred[..., 1:1 + C].reshape(-1, C), tgt["cls"].reshape(-1), reduction="none")
+    ce_col = F.cross_entropy(pred[..., 1 + C:1 + C + K].reshape(-1, K), tgt["col"].reshape(-1), reduction="none")
+    l1 = (pred[..., -4:].sigmoid() - tgt["box"]).abs().mean(-1)
+    out["aux_cls"] = (ce_cls * posf.reshape(-1)).sum() / npos
+    out["aux_col"] = (ce_col * posf.reshape(-1)).sum() / npos
+    out["aux_box"] = (l1 * posf).sum() / npos
     return out
-
 
 if __name__ == "__main__":
     import sys

@@ -177,8 +177,9 @@ def train_step(model, batch, sizes, aux, step, a, device, amp_dtype):
         kl = model.lm.indexer_kl()
         total = loss * w + (a.kl_weight * kl / len(micro) if kl is not None else 0.0)
         total.backward()
-        stats["lm"] += loss.item() * w
-        stats["kl"] += (kl.item() if kl is not None else 0.0) / len(micro)
+        stats["lm"] = stats["lm"] + loss.detach() * w                   # device tensors: read once per step
+        if kl is not None:
+            stats["kl"] = stats["kl"] + kl.detach() / len(micro)
 
     # Vision: aux head on the merged tokens, plus the LM's gradient w.r.t. the rows.
     aux_terms = {}
@@ -194,8 +195,9 @@ def train_step(model, batch, sizes, aux, step, a, device, amp_dtype):
             aux_terms[key] = aux_terms.get(key, 0.0) + v * o.shape[0] / len(order)
     aux_sum = sum(aux_terms.values())
     (vis_total + a.aux_weight * aux_sum).backward()
-    stats.update({k2: float(v.detach()) for k2, v in aux_terms.items()})
-    stats["loss"] = stats["lm"] + float(aux_sum.detach()) + stats["kl"]
+    stats.update({k2: v.detach() for k2, v in aux_terms.items()})
+    stats["loss"] = stats["lm"] + aux_sum.detach() + stats["kl"]
+    stats = {k2: float(v) for k2, v in stats.items()}                # the step's single device sync
     stats["frames"] = len(batch.frames)
     stats["sequences"] = len(batch.examples)
     stats["tokens"] = sum(len(e.seq) for e in exs)

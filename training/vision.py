@@ -29,7 +29,26 @@ class RMSNorm(nn.Module):
         return (self.weight.float() * x).to(dtype)
 
 
+_TABLES: dict = {}
+
+
+def _cached(key, make):
+    """Position tables depend only on the grid: build each once per device (not once per forward)."""
+    t = _TABLES.get(key)
+    if t is None:
+        t = _TABLES[key] = make()
+    return t
+
+
 def sincos_2d(n_h: int, n_w: int, dim: int, device=None) -> torch.Tensor:
+    return _cached(("sincos", n_h, n_w, dim, str(device)), lambda: _sincos_2d(n_h, n_w, dim, device))
+
+
+def rope_2d_tables(hp: int, wp: int, theta: float, device=None) -> tuple[torch.Tensor, torch.Tensor]:
+    return _cached(("rope2d", hp, wp, theta, str(device)), lambda: _rope_2d_tables(hp, wp, theta, device))
+
+
+def _sincos_2d(n_h: int, n_w: int, dim: int, device=None) -> torch.Tensor:
     """Fixed 2-D sin-cos position embedding [n_h*n_w, dim], rows row-major over the grid.
     emb[r, c] = [sin(r w_k), cos(r w_k), sin(c w_k), cos(c w_k)], k < dim/4, w_k = 10000^(-k/(dim/4))."""
     q = dim // 4
@@ -40,7 +59,7 @@ def sincos_2d(n_h: int, n_w: int, dim: int, device=None) -> torch.Tensor:
     return emb.float()                                                                         # [n_h*n_w, dim]
 
 
-def rope_2d_tables(hp: int, wp: int, theta: float, device=None) -> tuple[torch.Tensor, torch.Tensor]:
+def _rope_2d_tables(hp: int, wp: int, theta: float, device=None) -> tuple[torch.Tensor, torch.Tensor]:
     """cos, sin [P, 32] for DeepSeek-ViT 2-D RoPE: angle j<16 = row*f_j, angle 16+j = col*f_j, f_j = theta^(-2j/32)."""
     f = theta ** (-2.0 * torch.arange(16, dtype=torch.float64, device=device) / 32.0)          # [16]
     r = torch.arange(hp, dtype=torch.float64, device=device)[:, None].expand(hp, wp).reshape(-1, 1)

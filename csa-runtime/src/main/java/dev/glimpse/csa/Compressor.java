@@ -64,14 +64,15 @@ final class Compressor {
    * m−1) emits entry w = pos / m into {@code s.entries} and, for CSA, keeps the window's (Ca, Za) as the next
    * entry's previous slots.
    */
-  void feed(State s, Projected p, int j, long pos) {
+  void feed(State s, Projected p, int j, long pos, long base) {
     int cw = series * dim;
     int slot = (int) (pos % m);
     System.arraycopy(p.kv(), j * cw, s.kv, slot * cw, cw);
     System.arraycopy(p.gate(), j * cw, s.gate, slot * cw, cw);
     if (slot != m - 1) return;
     long w = pos / m;
-    s.entries.add(pool(s), 0);
+    s.entries.add(pool(s, w * m - base), 0);
+    s.emitted++;
     if (overlap) {
       for (int i = 0; i < m; i++) {
         System.arraycopy(s.kv, i * cw, s.prevKv, i * dim, dim);     // Ca
@@ -79,11 +80,14 @@ final class Compressor {
       }
       s.hasPrev = true;
     }
-    assert s.entries.size() == w + 1 : "entry " + w + " emitted as #" + s.entries.size();
+    assert s.emitted == w + 1 : "entry " + w + " emitted as #" + s.emitted;
   }
 
-  /** One entry from the buffered window: per channel softmax over slots, weighted sum, RMSNorm, RoPE. → (w) */
-  private float[] pool(State s) {
+  /**
+   * One entry from the buffered window: per channel softmax over slots, weighted sum, RMSNorm, RoPE at the window's
+   * first token (ropePos, relative to the state's base). → (w)
+   */
+  private float[] pool(State s, long ropePos) {
     int cw = series * dim;
     int own = overlap ? dim : 0;                      // current window uses Cb, Zb (the last w channels)
     int prev = overlap && s.hasPrev ? m : 0;
@@ -105,7 +109,7 @@ final class Compressor {
       out[ch] = kernels.dot(g, ch * slots, c, ch * slots, slots);
     }
     kernels.rmsNorm(out, out, 1, dim, norm, eps);
-    rope.rotate(out, 0, dim, s.entries.size() * (long) m, false);    // position of the window's first token
+    rope.rotate(out, 0, dim, ropePos, false);
     return out;
   }
 
@@ -116,7 +120,8 @@ final class Compressor {
     final float[] kv, gate;           // (m, c·w) the current window's rows, slot = pos mod m
     final float[] prevKv, prevGate;   // (m, w) previous window's Ca / Za (CSA only)
     boolean hasPrev;
-    final RowStore entries;           // (n, w)
+    final RowStore entries;           // (n, w) the entries still held: windows emitted−n … emitted−1
+    long emitted;                     // entries emitted since position 0 (evicted ones included)
 
     private State(Compressor c) {
       kv = new float[c.m * c.series * c.dim];
@@ -133,8 +138,15 @@ final class Compressor {
       prevGate = o.prevGate.clone();
       hasPrev = o.hasPrev;
       entries = o.entries.copy();
+      emitted = o.emitted;
     }
 
     State copy() { return new State(this); }
+
+    /** Window index of the first entry held. */
+    long firstWindow() { return emitted - entries.size(); }
+
+    /** Drops the entries of windows below {@code window}. */
+    void evictBefore(long window) { entries.dropFirst((int) Math.max(0, Math.min(entries.size(), window - firstWindow()))); }
   }
 }

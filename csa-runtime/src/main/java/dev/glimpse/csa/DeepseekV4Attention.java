@@ -55,14 +55,23 @@ public final class DeepseekV4Attention {
         indexer == null ? null : indexer.keys.newState());
   }
 
+  /** Attention over the next T tokens with no image span; see {@link #forward(LayerState, float[], int, int, int)}. */
+  public float[] forward(LayerState state, float[] x, int t) { return forward(state, x, t, 0, 0); }
+
   /**
    * Attention over the next T tokens x (T, d) (already input_layernorm'ed) at positions state.position() … +T−1;
-   * advances the state by T tokens. Returns (T, d).
+   * advances the state by T tokens. Tokens spanFrom … spanTo−1 of the chunk form an image span (docs/model.md
+   * §4.4, §6.3): each of them also sees the raw keys of the whole span, later ones included (spanFrom = spanTo:
+   * none). Returns (T, d).
    */
-  public float[] forward(LayerState state, float[] x, int t) {
+  public float[] forward(LayerState state, float[] x, int t, int spanFrom, int spanTo) {
     int d = cfg.hiddenSize(), h = cfg.heads(), hd = cfg.headDim(), dq = cfg.qLoraRank();
     if (x.length < t * d) throw new IllegalArgumentException("x holds " + x.length + " floats, need T·d = " + t * d);
+    if (spanFrom < 0 || spanTo > t || spanFrom > spanTo) {
+      throw new IllegalArgumentException("image span [" + spanFrom + ", " + spanTo + ") is not inside the chunk of " + t);
+    }
     long pos0 = state.position();
+    long rel0 = pos0 - state.base;                                 // RoPE position of the first token
 
     // 1. Projections (spec §3): q latent c (T, d_q), queries q (T, H, D), K=V rows kv (T, D).
     float[] c = new float[t * dq];
@@ -71,16 +80,16 @@ public final class DeepseekV4Attention {
     float[] q = new float[t * h * hd];
     kernels.matmul(q, c, t, dq, w.qBProj(), null);
     kernels.rmsNorm(q, q, t * h, hd, null, eps);                 // per-head UnitRMS
-    rope.rotateRows(q, t, h, hd, pos0, false);
+    rope.rotateRows(q, t, h, hd, rel0, false);
     float[] kv = new float[t * hd];
     kernels.matmul(kv, x, t, d, w.kvProj(), null);
     kernels.rmsNorm(kv, kv, t, hd, w.kvNorm(), eps);
-    rope.rotateRows(kv, t, 1, hd, pos0, false);
+    rope.rotateRows(kv, t, 1, hd, rel0, false);
 
     // 2. Compressor inputs (spec §4) and indexer queries / head weights (§4.3), batched over the chunk.
     Compressor.Projected cp = compressor == null ? null : compressor.project(x, t, d, pos0);
     Compressor.Projected ip = indexer == null ? null : indexer.keys.project(x, t, d, pos0);
-    float[] iq = indexer == null ? null : indexer.queries(c, t, dq, pos0);     // (T, H_I·D_I)
+    float[] iq = indexer == null ? null : indexer.queries(c, t, dq, rel0);     // (T, H_I·D_I)
     float[] iw = indexer == null ? null : indexer.headWeights(x, t, d);        // (T, H_I)
 
     // 3. Token by token: append the raw row, feed the compressors (emitting entries whose window completes),
@@ -89,40 +98,86 @@ public final class DeepseekV4Attention {
     for (int j = 0; j < t; j++) {
       long pos = pos0 + j;
       state.window.push(kv, j * hd);
-      if (compressor != null) compressor.feed(state.main, cp, j, pos);
-      if (indexer != null) indexer.keys.feed(state.indexer, ip, j, pos);
+      if (compressor != null) compressor.feed(state.main, cp, j, pos, state.base);
+      if (indexer != null) indexer.keys.feed(state.indexer, ip, j, pos, state.base);
       int[] picked = switch (type) {
         case SLIDING -> new int[0];
         case CSA -> indexer.select(iq, iw, j, state.indexer.entries);
         case HCA -> allOf(state.main.entries.size());
       };
-      attend(o, q, j, state, picked);
+      int[] spanRows = j >= spanFrom && j < spanTo ? spanOutsideWindow(state.window, pos0, spanFrom, spanTo) : NONE;
+      attend(o, q, j, state, picked, kv, spanRows);
     }
 
     // 4. Output (spec §3): de-rotate at the query position, grouped o_a, then o_b.
-    rope.rotateRows(o, t, h, hd, pos0, true);
+    rope.rotateRows(o, t, h, hd, rel0, true);
     return project(o, t);
   }
 
+  private static final int[] NONE = new int[0];
+
+  /** Chunk rows of the span that the raw window does not hold (older than its first row, or later than the query). */
+  private static int[] spanOutsideWindow(RawWindow win, long pos0, int spanFrom, int spanTo) {
+    long first = win.first(), last = win.count();                 // window holds first … last−1
+    int[] out = new int[spanTo - spanFrom];
+    int n = 0;
+    for (int r = spanFrom; r < spanTo; r++) {
+      long p = pos0 + r;
+      if (p < first || p >= last) out[n++] = r;
+    }
+    return java.util.Arrays.copyOf(out, n);
+  }
+
   /**
-   * One softmax over the raw window, the picked entries and the sink (spec §5), per head:
+   * Drops the compressed entries (and indexer keys) whose window ends before absolute position {@code position}:
+   * a row belongs to the frame holding its last source token, so evicting the frames before {@code position}
+   * drops exactly their rows (docs/model.md §7.3). The raw window is untouched (it holds only recent tokens).
+   */
+  public void evictBefore(LayerState state, long position) {
+    if (compressor != null) state.evictWindowsBefore(position / compressor.m);
+  }
+
+  /**
+   * Moves the RoPE base forward by {@code delta} (a multiple of 32, docs/model.md §7.3): every stored rotated row
+   * (raw window, compressed entries, indexer keys) is rotated by −delta, so scores, which depend only on position
+   * differences, are unchanged while the positions fed to float32 RoPE stay small.
+   */
+  public void rebase(LayerState state, long delta) {
+    if (delta % 32 != 0) throw new IllegalArgumentException("re-base by a multiple of 32, got " + delta);
+    int hd = cfg.headDim();
+    state.window.forEachHeld(off -> rope.shift(state.window.rows(), off, hd, delta));
+    for (Compressor.State cs : new Compressor.State[] {state.main, state.indexer}) {
+      if (cs == null) continue;
+      float[] rows = cs.entries.data();
+      int wdt = cs.entries.width();
+      for (int i = 0; i < cs.entries.size(); i++) rope.shift(rows, i * wdt, wdt, delta);
+    }
+    state.base += delta;
+  }
+
+  /**
+   * One softmax over the raw window, the span rows outside it, the picked entries and the sink (spec §5), per head:
    * o_j,h = Σ_s p_s · key_s (T, H, D) at row j.
    */
-  private void attend(float[] o, float[] q, int j, LayerState state, int[] picked) {
+  private void attend(float[] o, float[] q, int j, LayerState state, int[] picked, float[] chunkKv, int[] spanRows) {
     int h = cfg.heads(), hd = cfg.headDim();
     RawWindow win = state.window;
     long first = win.first(), last = win.count();                 // raw keys first … last−1 (query included)
-    int raw = (int) (last - first), s = raw + picked.length;
+    int raw = (int) (last - first), extra = spanRows.length, s = raw + extra + picked.length;
     float[] entries = state.main == null ? null : state.main.entries.data();
     float[] p = new float[s + 1];                                 // (S + 1): logits, then the sink
     for (int head = 0; head < h; head++) {
       int qo = (j * h + head) * hd;
       for (int i = 0; i < raw; i++) p[i] = kernels.dot(q, qo, win.rows(), win.offsetOf(first + i), hd) * scale;
-      for (int i = 0; i < picked.length; i++) p[raw + i] = kernels.dot(q, qo, entries, picked[i] * hd, hd) * scale;
+      for (int i = 0; i < extra; i++) p[raw + i] = kernels.dot(q, qo, chunkKv, spanRows[i] * hd, hd) * scale;
+      for (int i = 0; i < picked.length; i++) {
+        p[raw + extra + i] = kernels.dot(q, qo, entries, picked[i] * hd, hd) * scale;
+      }
       p[s] = w.sinks()[head];
       kernels.softmax(p, 0, s + 1);                               // sink column dropped after the softmax
       for (int i = 0; i < raw; i++) kernels.axpy(p[i], win.rows(), win.offsetOf(first + i), o, qo, hd);
-      for (int i = 0; i < picked.length; i++) kernels.axpy(p[raw + i], entries, picked[i] * hd, o, qo, hd);
+      for (int i = 0; i < extra; i++) kernels.axpy(p[raw + i], chunkKv, spanRows[i] * hd, o, qo, hd);
+      for (int i = 0; i < picked.length; i++) kernels.axpy(p[raw + extra + i], entries, picked[i] * hd, o, qo, hd);
     }
   }
 

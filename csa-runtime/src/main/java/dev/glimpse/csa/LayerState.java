@@ -12,6 +12,7 @@ public final class LayerState {
   final RawWindow window;            // last n_win kv rows (n_win, D)
   final Compressor.State main;       // entries (n, D), or null for sliding layers
   final Compressor.State indexer;    // indexer keys (n, D_I), or null unless CSA
+  long base;                         // P: RoPE positions are relative to it (docs/model.md §7.3)
 
   LayerState(RawWindow window, Compressor.State main, Compressor.State indexer) {
     this.window = window;
@@ -21,6 +22,12 @@ public final class LayerState {
 
   /** Tokens seen so far = the absolute position of the next token. */
   public long position() { return window.count(); }
+
+  /** Raw kv rows held by the sliding window (at most n_win). */
+  public int rawRows() { return (int) (window.count() - window.first()); }
+
+  /** Indexer keys held (as many as entries for CSA layers, else 0). */
+  public int indexerKeyRows() { return indexer == null ? 0 : indexer.entries.size(); }
 
   /** Number of compressed entries held (0 for sliding layers). */
   public int entries() { return main == null ? 0 : main.entries.size(); }
@@ -33,6 +40,22 @@ public final class LayerState {
 
   /** An independent deep copy. */
   public LayerState copy() {
-    return new LayerState(window.copy(), main == null ? null : main.copy(), indexer == null ? null : indexer.copy());
+    LayerState c = new LayerState(window.copy(), main == null ? null : main.copy(), indexer == null ? null : indexer.copy());
+    c.base = base;
+    return c;
+  }
+
+  /** The RoPE base P: stored rows are rotated at (position − P). */
+  public long base() { return base; }
+
+  /*
+   * Drops the compressed entries (and indexer keys) whose window ends before absolute position {@code position}:
+   * a row belongs to the frame holding its last source token, so evicting frames older than {@code position}
+   * drops exactly their rows (docs/model.md §7.3). The raw window is untouched (it only holds recent tokens).
+   */
+  void evictWindowsBefore(long window) {
+    if (main == null) return;
+    main.evictBefore(window);
+    if (indexer != null) indexer.evictBefore(window);
   }
 }

@@ -45,4 +45,9 @@ final class RawWindow {
   }
 
   RawWindow copy() { return new RawWindow(this); }
+
+  /** The ring slot offsets of every held row (for re-basing them in place). */
+  void forEachHeld(java.util.function.IntConsumer offset) {
+    for (long p = first(); p < count; p++) offset.accept(offsetOf(p));
+  }
 }

@@ -30,6 +30,21 @@ final class Rope {
     }
   }
 
+  /**
+   * In place: rotates the tail of x[off, off+width) by −delta positions with angles computed in double precision
+   * (reduced mod 2π), so that re-basing stored rows by a large delta adds no float32 angle error (docs/model.md §7.3).
+   */
+  void shift(float[] x, int off, int width, long delta) {
+    int o = off + width - r;
+    for (int i = 0; i < r / 2; i++) {
+      double angle = Math.IEEEremainder(-(double) delta * invFreq[i], 2 * Math.PI);
+      double cs = Math.cos(angle), sn = Math.sin(angle);
+      double a = x[o + 2 * i], b = x[o + 2 * i + 1];
+      x[o + 2 * i] = (float) (a * cs - b * sn);
+      x[o + 2 * i + 1] = (float) (b * cs + a * sn);
+    }
+  }
+
   /** In place on rows × heads vectors of {@code width} (x [rows, heads·width]); row j is at position pos0 + j. */
   void rotateRows(float[] x, int rows, int heads, int width, long pos0, boolean inverse) {
     for (int j = 0; j < rows; j++) {

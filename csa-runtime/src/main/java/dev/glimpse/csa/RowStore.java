@@ -21,6 +21,14 @@ final class RowStore {
 
   int size() { return n; }
 
+  /** Drops the first k rows (the oldest); later rows move to the front. */
+  void dropFirst(int k) {
+    if (k <= 0) return;
+    k = Math.min(k, n);
+    System.arraycopy(data, k * width, data, 0, (n - k) * width);
+    n -= k;
+  }
+
   int width() { return width; }
 
   /** The backing array (row i at i·width); valid until the next {@link #add}. */

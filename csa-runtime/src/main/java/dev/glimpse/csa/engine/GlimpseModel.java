@@ -1,0 +1,139 @@
+package dev.glimpse.csa.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.glimpse.csa.LanguageModel;
+import dev.glimpse.csa.LmConfig;
+import dev.glimpse.csa.LmWeights;
+import dev.glimpse.encoder.EncoderConfig;
+import dev.glimpse.encoder.EncoderWeights;
+import dev.glimpse.encoder.VisionEncoder;
+import dev.glimpse.tensor.Kernels;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A loaded model directory (docs/model.md §10: {@code config.json}, {@code model.safetensors},
+ * {@code tokenizer.json}): the vision encoder, the language model and the vocabulary. Immutable and shareable by
+ * many {@link FrameContext}s (one per stream). Loading reports every problem of every file in one error.
+ */
+public final class GlimpseModel implements AutoCloseable {
+  private final Path dir;
+  private final String name;
+  private final VisionEncoder encoder;
+  private final LanguageModel lm;
+  private final LmWeights lmWeights;
+  private final Vocabulary vocab;
+  private final List<String> classes, colors;
+
+  private GlimpseModel(Path dir, String name, VisionEncoder encoder, LanguageModel lm, LmWeights lmWeights,
+      Vocabulary vocab, List<String> classes, List<String> colors) {
+    this.dir = dir;
+    this.name = name;
+    this.encoder = encoder;
+    this.lm = lm;
+    this.lmWeights = lmWeights;
+    this.vocab = vocab;
+    this.classes = List.copyOf(classes);
+    this.colors = List.copyOf(colors);
+  }
+
+  /** Loads {@code dir}; the kernels run every matmul and norm (choose them with {@link Kernels#create}). */
+  public static GlimpseModel load(Path dir, Kernels kernels) throws IOException {
+    List<String> problems = new ArrayList<>();
+    for (String f : List.of("config.json", "model.safetensors", "tokenizer.json")) {
+      if (!Files.isRegularFile(dir.resolve(f))) problems.add(dir.resolve(f) + " is missing");
+    }
+    if (!problems.isEmpty()) {
+      throw new IOException("not a model directory: " + String.join("; ", problems)
+          + " (export one with python3 -m training.export, or use models/glimpse-tiny)");
+    }
+    EncoderConfig ec = null;
+    LmConfig lc = null;
+    Vocabulary vocab = null;
+    List<String> classes = List.of(), colors = List.of();
+    String name = dir.getFileName().toString();
+    try {
+      ec = EncoderConfig.load(dir.resolve("config.json"));
+    } catch (IOException | IllegalArgumentException e) {
+      problems.add(e.getMessage());
+    }
+    try {
+      lc = LmConfig.load(dir.resolve("config.json"));
+    } catch (IOException e) {
+      problems.add(e.getMessage());
+    }
+    try {
+      JsonNode root = new ObjectMapper().readTree(dir.resolve("config.json").toFile());
+      classes = strings(root.path("classes"));
+      colors = strings(root.path("colors"));
+      name = root.path("name").asText(name);
+      if (classes.isEmpty() || colors.isEmpty()) problems.add("config.json: 'classes' and 'colors' lists are missing");
+    } catch (IOException e) {
+      problems.add("config.json: " + e.getMessage());
+    }
+    try {
+      vocab = Vocabulary.load(dir.resolve("tokenizer.json"));
+    } catch (IOException e) {
+      problems.add(e.getMessage());
+    }
+    EncoderWeights ew = null;
+    LmWeights lw = null;
+    if (ec != null) {
+      try {
+        ew = EncoderWeights.load(dir.resolve("model.safetensors"), ec);
+      } catch (IOException e) {
+        problems.add(e.getMessage());
+      }
+    }
+    if (lc != null) {
+      try {
+        lw = LmWeights.load(dir.resolve("model.safetensors"), lc);
+      } catch (IOException e) {
+        problems.add(e.getMessage());
+      }
+      if (vocab != null && vocab.size() > lc.vocabSize()) {
+        problems.add("tokenizer.json has " + vocab.size() + " tokens, the model's vocab_size is " + lc.vocabSize());
+      }
+    }
+    if (!problems.isEmpty()) {
+      if (ew != null) ew.close();
+      if (lw != null) lw.close();
+      throw new IOException("cannot load the model in " + dir + ":\n  - " + String.join("\n  - ", problems));
+    }
+    return new GlimpseModel(dir, name, new VisionEncoder(kernels, ec, ew), new LanguageModel(lc, lw, kernels), lw,
+        vocab, classes, colors);
+  }
+
+  private static List<String> strings(JsonNode arr) {
+    List<String> out = new ArrayList<>();
+    for (JsonNode n : arr) out.add(n.asText());
+    return out;
+  }
+
+  public Path dir() { return dir; }
+
+  public String name() { return name; }
+
+  public VisionEncoder encoder() { return encoder; }
+
+  public LanguageModel lm() { return lm; }
+
+  public Vocabulary vocabulary() { return vocab; }
+
+  public List<String> classes() { return classes; }
+
+  public List<String> colors() { return colors; }
+
+  /** A new empty context holding at most {@code capacityFrames} frames (1..999). */
+  public FrameContext newContext(int capacityFrames) { return new FrameContext(this, capacityFrames); }
+
+  @Override
+  public void close() {
+    encoder.close();
+    lmWeights.close();
+  }
+}
