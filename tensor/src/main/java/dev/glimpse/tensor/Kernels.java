@@ -17,6 +17,11 @@ public interface Kernels extends AutoCloseable {
   /** In place: x[off .. off+n) ← softmax (max-subtracted). */
   void softmax(float[] x, int off, int n);
 
+  /** In place: each of {@code rows} rows of n floats starting at off is replaced by its softmax. */
+  default void softmaxRows(float[] x, int off, int rows, int n) {
+    for (int r = 0; r < rows; r++) softmax(x, off + r * n, n);
+  }
+
   /** out[i] = silu(gate[i]) · up[i] for i < n (SwiGLU); out may alias gate. */
   void swiglu(float[] out, float[] gate, float[] up, int n);
 
