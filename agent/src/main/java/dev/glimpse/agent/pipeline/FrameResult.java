@@ -1,0 +1,25 @@
+package dev.glimpse.agent.pipeline;
+
+import dev.glimpse.csa.engine.Answer;
+import dev.glimpse.csa.engine.KvStats;
+import java.util.Map;
+
+/**
+ * What the engine made of one frame: the answers of the standing queries due on it (by query text) and timings.
+ *
+ * @param sequence  the frame's sequence number in its stream (0-based)
+ * @param ptsMicros the frame's presentation time (or the stream clock) in microseconds
+ * @param width     source width in pixels
+ * @param height    source height in pixels
+ * @param answers   answers of the queries asked on this frame, by canonical query text (empty: none due)
+ * @param encodeMs  vision encode + context prefill, milliseconds
+ * @param queryMs   decode time per asked query, milliseconds
+ * @param kv        the context after the frame
+ */
+public record FrameResult(long sequence, long ptsMicros, int width, int height, Map<String, Answer> answers,
+    double encodeMs, Map<String, Double> queryMs, KvStats kv) {
+  public FrameResult {
+    answers = Map.copyOf(answers);
+    queryMs = Map.copyOf(queryMs);
+  }
+}

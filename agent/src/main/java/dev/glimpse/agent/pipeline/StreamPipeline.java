@@ -1,0 +1,140 @@
+package dev.glimpse.agent.pipeline;
+
+import dev.glimpse.config.StreamConfig;
+import dev.glimpse.csa.engine.Answer;
+import dev.glimpse.ingest.FrameStream;
+import dev.glimpse.ingest.StreamStats;
+import dev.glimpse.tracker.IdSource;
+import dev.glimpse.tracker.MultiLabelTracker;
+import dev.glimpse.tracker.TrackerConfig;
+import dev.glimpse.types.Detections;
+import dev.glimpse.types.Frame;
+import dev.glimpse.types.Stamp;
+import dev.glimpse.types.Track;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One stream, end to end (issue 8): ingest ({@link FrameStream}, frames decoded on the stream's own thread) → the
+ * {@link EngineWorker} (encode into the stream's context, standing queries due on this frame) → one tracker per
+ * query → listeners. Runs on one Vert.x context and never blocks it: the engine's result comes back with
+ * {@code runOnContext}. Exactly one frame per stream is with the engine at a time; the stream is paused meanwhile,
+ * so a {@code latest} mailbox drops (and counts) stale frames live, and an {@code all} mailbox holds the decoder back
+ * in replays. Tracker ids come from an injected {@link IdSource} so a replay is deterministic.
+ */
+public final class StreamPipeline {
+  private final Vertx vertx;
+  private final StreamConfig config;
+  private final EngineWorker worker;
+  private final List<StandingQuery> queries;
+  private final List<PipelineListener> listeners;
+  private final Map<String, MultiLabelTracker> trackers = new HashMap<>();
+  private final Map<String, Long> lastAsked = new HashMap<>();
+  private final Promise<StreamStats> done = Promise.promise();
+  private final AtomicLong processed = new AtomicLong(), failed = new AtomicLong();
+  private Context context;
+  private FrameStream stream;
+  private boolean ended;
+  private int inFlight;
+
+  public StreamPipeline(Vertx vertx, StreamConfig config, EngineWorker worker, List<StandingQuery> queries,
+      TrackerConfig trackerConfig, IdSource ids, List<PipelineListener> listeners) {
+    this.vertx = vertx;
+    this.config = config;
+    this.worker = worker;
+    this.queries = List.copyOf(queries);
+    this.listeners = List.copyOf(listeners);
+    for (StandingQuery q : queries) trackers.put(q.query().text(), new MultiLabelTracker(trackerConfig, ids));
+  }
+
+  /** Starts ingest on a new event-loop context; the future completes with the final stats when the stream ends. */
+  public Future<StreamStats> start() {
+    context = vertx.getOrCreateContext();
+    context.runOnContext(v -> {
+      stream = FrameStream.create(vertx, config);
+      stream.handler(this::onFrame).endHandler(x -> {
+        ended = true;
+        finishIfIdle();
+      }).exceptionHandler(e -> done.tryFail(e));
+      stream.pause();
+      stream.start();
+      stream.fetch(1);
+    });
+    return done.future();
+  }
+
+  public String id() { return config.id(); }
+
+  /** Frames the engine finished, and frames whose engine work failed (dropped and counted). */
+  public long processed() { return processed.get(); }
+
+  public long failed() { return failed.get(); }
+
+  /** Ingest counters so far. */
+  public StreamStats stats() { return stream == null ? null : stream.stats(); }
+
+  /** Stops ingest; in-flight engine work finishes and is published; the start() future then completes. */
+  public Future<Void> stop() {
+    Promise<Void> p = Promise.promise();
+    context.runOnContext(v -> stream.close().onComplete(x -> {
+      ended = true;
+      finishIfIdle();
+      p.complete();
+    }));
+    return p.future();
+  }
+
+  private void onFrame(Frame frame) {                              // event loop
+    long pts = frame.ptsMicros() == Frame.NO_PTS ? frame.monotonicNanos() / 1000 : frame.ptsMicros();
+    List<StandingQuery> due = new ArrayList<>();
+    for (StandingQuery q : queries) {
+      Long last = lastAsked.get(q.query().text());
+      if (q.hz() == 0 || last == null || pts - last >= 1e6 / q.hz()) {
+        due.add(q);
+        lastAsked.put(q.query().text(), pts);
+      }
+    }
+    Stamp stamp = frame.stamp();
+    String frameId = frame.frameId();
+    inFlight++;
+    worker.submit(frame, due).whenComplete((r, e) -> context.runOnContext(v -> {
+      inFlight--;
+      if (e != null) {
+        failed.incrementAndGet();                                  // counted; the stream goes on
+        System.getLogger(StreamPipeline.class.getName()).log(System.Logger.Level.WARNING,
+            "stream " + config.id() + ": engine failed on frame " + frame.sequence() + ": " + e.getMessage());
+      } else {
+        publish(r, stamp, frameId);
+      }
+      if (ended) finishIfIdle();
+      else stream.fetch(1);
+    }));
+  }
+
+  private void publish(FrameResult r, Stamp stamp, String frameId) {
+    processed.incrementAndGet();
+    for (PipelineListener l : listeners) l.onFrame(config.id(), r);
+    for (StandingQuery q : queries) {
+      Answer a = r.answers().get(q.query().text());
+      if (a == null) continue;
+      Detections dets = new Detections(config.id(), r.sequence(), stamp, frameId, r.width(), r.height(),
+          a.detections().stream().filter(d -> d.frameOffset() == 0).toList());
+      List<Track> tracks = trackers.get(q.query().text()).update(dets);
+      for (PipelineListener l : listeners) l.onTracks(config.id(), q, r, dets, tracks);
+    }
+  }
+
+  private void finishIfIdle() {
+    if (inFlight > 0 || done.future().isComplete()) return;
+    StreamStats s = stream.stats();
+    for (PipelineListener l : listeners) l.onEnd(config.id(), s);
+    done.tryComplete(s);
+  }
+}

@@ -1,0 +1,109 @@
+package dev.glimpse.agent.sim;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import javax.imageio.ImageIO;
+
+/** Small PNG charts for the sim report (latency histogram, series over frames), drawn with Java 2D, headless. */
+final class Plots {
+  private static final int W = 720, H = 360, L = 70, R = 20, T = 40, B = 50;
+
+  private Plots() {}
+
+  /** A named series of y values over x = 1..n. */
+  record Series(String name, double[] y, Color color) {}
+
+  /** Histogram of values (ms) in {@code bins} equal bins. */
+  static void histogram(Path png, String title, String xLabel, double[] values, int bins) throws IOException {
+    BufferedImage img = canvas();
+    Graphics2D g = graphics(img);
+    double lo = 0, hi = 1;
+    for (double v : values) hi = Math.max(hi, v);
+    hi *= 1.05;
+    int[] counts = new int[bins];
+    for (double v : values) counts[Math.min(bins - 1, (int) ((v - lo) / (hi - lo) * bins))]++;
+    int max = 1;
+    for (int c : counts) max = Math.max(max, c);
+    axes(g, title, xLabel, "frames", lo, hi, 0, max);
+    g.setColor(new Color(70, 110, 200));
+    double bw = (double) (W - L - R) / bins;
+    for (int i = 0; i < bins; i++) {
+      int h = (int) Math.round((double) counts[i] / max * (H - T - B));
+      g.fillRect(L + (int) (i * bw), H - B - h, Math.max(1, (int) bw - 1), h);
+    }
+    ImageIO.write(img, "png", png.toFile());
+  }
+
+  /** Line chart of series over frames. */
+  static void lines(Path png, String title, String yLabel, List<Series> series) throws IOException {
+    BufferedImage img = canvas();
+    Graphics2D g = graphics(img);
+    int n = 1;
+    double ymax = 1e-9;
+    for (Series s : series) {
+      n = Math.max(n, s.y().length);
+      for (double v : s.y()) if (Double.isFinite(v)) ymax = Math.max(ymax, v);
+    }
+    ymax *= 1.1;
+    axes(g, title, "frame", yLabel, 1, n, 0, ymax);
+    int ly = T + 5;
+    for (Series s : series) {
+      g.setColor(s.color());
+      g.setStroke(new BasicStroke(1.6f));
+      int px = -1, py = -1;
+      for (int i = 0; i < s.y().length; i++) {
+        if (!Double.isFinite(s.y()[i])) continue;
+        int x = L + (int) Math.round((double) i / Math.max(1, n - 1) * (W - L - R));
+        int y = H - B - (int) Math.round(s.y()[i] / ymax * (H - T - B));
+        if (px >= 0) g.drawLine(px, py, x, y);
+        px = x;
+        py = y;
+      }
+      g.drawString(s.name(), W - R - 180, ly += 14);
+    }
+    ImageIO.write(img, "png", png.toFile());
+  }
+
+  private static BufferedImage canvas() { return new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB); }
+
+  private static Graphics2D graphics(BufferedImage img) {
+    Graphics2D g = img.createGraphics();
+    g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+    g.setColor(Color.WHITE);
+    g.fillRect(0, 0, W, H);
+    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+    return g;
+  }
+
+  private static void axes(Graphics2D g, String title, String xLabel, String yLabel, double x0, double x1, double y0,
+      double y1) {
+    g.setColor(Color.BLACK);
+    g.drawString(title, L, 22);
+    g.drawLine(L, H - B, W - R, H - B);
+    g.drawLine(L, T, L, H - B);
+    for (int i = 0; i <= 4; i++) {
+      double xv = x0 + (x1 - x0) * i / 4, yv = y0 + (y1 - y0) * i / 4;
+      int x = L + (W - L - R) * i / 4, y = H - B - (H - T - B) * i / 4;
+      g.drawString(fmt(xv), x - 10, H - B + 16);
+      g.drawString(fmt(yv), 8, y + 4);
+      g.setColor(new Color(225, 225, 225));
+      if (i > 0) g.drawLine(L + 1, y, W - R, y);
+      g.setColor(Color.BLACK);
+    }
+    g.drawString(xLabel, (W - L) / 2 + L - 20, H - 12);
+    g.drawString(yLabel, 8, T - 8);
+  }
+
+  private static String fmt(double v) {
+    return Math.abs(v) >= 100 || v == Math.rint(v) ? String.format(Locale.ROOT, "%.0f", v)
+        : String.format(Locale.ROOT, "%.2f", v);
+  }
+}
