@@ -14,6 +14,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * Thread-safe: buffers come back from whichever thread closes the frame.
  */
 final class BufferPool {
+  /**
+   * Bytes allocated past the picture: swscale's vector code stores whole vectors and may write a little beyond the
+   * last pixel of the last row when the row width is not a multiple of its vector width (seen at 252×168 RGB24:
+   * heap corruption in glibc), so every buffer carries this margin that no frame ever exposes.
+   */
+  static final int SLACK = 4096;
   private final int bytes;
   private final int maxIdle;
   private final ConcurrentLinkedQueue<ByteBuffer> idle = new ConcurrentLinkedQueue<>();
@@ -34,20 +40,20 @@ final class BufferPool {
     ByteBuffer b = idle.poll();
     if (b != null) {
       idleCount.decrementAndGet();
-      return b.clear();
+      return b.clear().limit(bytes);
     }
     allocated.incrementAndGet();
-    return ByteBuffer.allocateDirect(bytes);
+    return ByteBuffer.allocateDirect(bytes + SLACK).limit(bytes);
   }
 
   /** Hands a filled buffer over to a {@link PixelBuffer} that comes back here when its last owner closes it. */
   PixelBuffer wrap(ByteBuffer filled) {
-    return PixelBuffer.viewOf(filled.clear(), this::recycle);
+    return PixelBuffer.viewOf(filled.clear().limit(bytes), this::recycle);
   }
 
   /** Takes a buffer back (one that was acquired but not wrapped, or one whose frame was closed). */
   void recycle(ByteBuffer b) {
-    if (b.capacity() != bytes) return;
+    if (b.capacity() != bytes + SLACK) return;
     if (idleCount.incrementAndGet() <= maxIdle) {
       idle.add(b);
     } else {

@@ -1,0 +1,109 @@
+package dev.glimpse.agent.sim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.glimpse.agent.cli.GlimpseCli;
+import dev.glimpse.sim.eval.MotChallengeIo;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code glimpse sim} end to end on a real rendered H.264 video, through the real pipeline (FFmpeg ingest, Vert.x,
+ * engine worker, trackers), with the small random-weight 'smoke' model of the engine's conformance fixtures so that
+ * the run is quick on two cores. Checks the output contract and that a replay is deterministic.
+ */
+class SimCommandTest {
+  static final Path SMOKE = Path.of("../csa-runtime/src/test/resources/smoke").toAbsolutePath().normalize();
+  static final int FRAMES = 24;
+  @TempDir static Path tmp;
+  static Path seq;
+
+  record Run(int code, String out, String err) {}
+
+  static Run glimpse(String... args) {
+    CommandLine cl = GlimpseCli.newCommandLine();
+    StringWriter out = new StringWriter(), err = new StringWriter();
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+    int code = cl.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @BeforeAll
+  static void render() {
+    seq = tmp.resolve("seq");
+    Run r = glimpse("render", "--seed", "7", "--frames", String.valueOf(FRAMES), "--size", "252x168", "--out", seq.toString());
+    assertEquals(0, r.code(), r.err());
+  }
+
+  static Run sim(Path out, String... extra) {
+    String[] base = {"sim", "--model", SMOKE.toString(), "--kernels", "vector", "--threads", "2", "--video",
+        seq.resolve("video.mp4").toString(), "--gt", seq.toString(), "--query", "box all person", "--query",
+        "point to all cone", "--out", out.toString()};
+    String[] args = new String[base.length + extra.length];
+    System.arraycopy(base, 0, args, 0, base.length);
+    System.arraycopy(extra, 0, args, base.length, extra.length);
+    return glimpse(args);
+  }
+
+  @Test
+  void writesTheOutputContractAndReplaysBitForBit() throws Exception {
+    Path a = tmp.resolve("a"), b = tmp.resolve("b");
+    Run ra = sim(a);
+    assertEquals(0, ra.code(), ra.err());
+    for (String f : new String[] {"box_all_person.txt", "point_to_all_cone.txt"}) {
+      assertTrue(Files.isRegularFile(a.resolve(f)), f + " written (random weights may track nothing)");
+    }
+    for (String f : new String[] {"metrics.json", "report.md", "latency.png", "counts.png", "kv_memory.png"}) {
+      assertTrue(Files.size(a.resolve(f)) > 0, f + " written");
+    }
+    JsonNode m = new ObjectMapper().readTree(a.resolve("metrics.json").toFile());
+    assertEquals(FRAMES, m.get("frames").asInt(), "every frame of the video went through the engine");
+    assertEquals(0, m.get("dropped").asInt(), "a replay drops nothing");
+    JsonNode person = m.get("queries").get("box all person");
+    for (String k : new String[] {"recall", "precision", "hota", "mota", "idf1"}) assertTrue(person.has(k), k);
+    assertTrue(m.get("queries").get("point to all cone").get("hota").isNull(), "point tracks get no box metrics");
+    assertTrue(m.get("kv").get("rows_per_layer_per_frame").asDouble() > 0, "context rows reported");
+    assertTrue(m.get("latency_ms").get("p99").asDouble() >= m.get("latency_ms").get("p50").asDouble());
+    MotChallengeIo.readRows(a.resolve("box_all_person.txt"));          // parses as MOTChallenge
+    assertTrue(Files.readString(a.resolve("report.md")).contains("| box all person |"), "report table");
+
+    Run rb = sim(b);
+    assertEquals(0, rb.code(), rb.err());
+    assertEquals(Files.readString(a.resolve("box_all_person.txt")), Files.readString(b.resolve("box_all_person.txt")),
+        "same video, same model: the same tracks");
+    JsonNode mb = new ObjectMapper().readTree(b.resolve("metrics.json").toFile());
+    assertEquals(person, mb.get("queries").get("box all person"), "same scores");
+  }
+
+  @Test
+  void stopsAfterFramesWhenAsked() throws Exception {
+    Path out = tmp.resolve("short");
+    Run r = sim(out, "--frames", "5");
+    assertEquals(0, r.code(), r.err());
+    JsonNode m = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
+    assertTrue(m.get("frames").asInt() >= 5 && m.get("frames").asInt() < FRAMES, "stopped near 5 frames: " + m.get("frames"));
+  }
+
+  @Test
+  void badArgumentsAreOneClearErrorEach() {
+    Run r = glimpse("sim", "--model", SMOKE.toString(), "--video", tmp.resolve("nope.mp4").toString(), "--backend", "cuda",
+        "--context", "5000", "--out", tmp.resolve("x").toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("--video") && r.err().contains("no such file"), r.err());
+    assertTrue(r.err().contains("no CUDA backend"), r.err());
+    assertTrue(r.err().contains("--context must be 1..999"), r.err());
+    Run q = sim(tmp.resolve("y"), "--query", "fly to the moon");
+    assertEquals(2, q.code());
+    assertTrue(q.err().contains("unknown query 'fly to the moon'") && q.err().contains("box all <target>"), q.err());
+  }
+}
