@@ -69,7 +69,9 @@ public final class SimCommand implements Callable<Integer> {
   @Option(names = "--frames", defaultValue = "0", paramLabel = "N", description = "stop after N frames (0 = the whole video)")
   int frames;
 
-  @Option(names = "--context", defaultValue = "300", paramLabel = "N", description = "frames kept in the context (1..999, default ${DEFAULT-VALUE})")
+  @Option(names = "--context", defaultValue = "4", paramLabel = "N", description = {
+      "frames kept in the context (1..999, default ${DEFAULT-VALUE}: the shipped model was trained with up to 4;",
+      "longer contexts run, with flat memory, but pull its answers off the latest frame until it is trained on them)"})
   int context;
 
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "output directory")
