@@ -68,6 +68,18 @@ public final class EngineWorker implements AutoCloseable {
     }, thread);
   }
 
+  /**
+   * Asks an ad-hoc query about a stream's latest frame, queued behind the frames already submitted; fails when the
+   * stream has no frame yet.
+   */
+  public CompletableFuture<dev.glimpse.csa.engine.Answer> ask(String stream, dev.glimpse.csa.engine.Query q) {
+    return CompletableFuture.supplyAsync(() -> {
+      FrameContext ctx = contexts.get(stream);
+      if (ctx == null) throw new IllegalStateException("stream '" + stream + "' has no frame in its context yet");
+      return ctx.ask(q, FrameContext.DEFAULT_MAX_NEW);
+    }, thread);
+  }
+
   /** Forgets a stream's context (stream removed, or reset between videos). */
   public CompletableFuture<Void> drop(String stream) {
     return CompletableFuture.runAsync(() -> contexts.remove(stream), thread);

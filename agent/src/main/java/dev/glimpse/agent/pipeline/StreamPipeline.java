@@ -77,6 +77,9 @@ public final class StreamPipeline {
 
   public long failed() { return failed.get(); }
 
+  /** The ingest state (CONNECTING, STREAMING, …), or STARTING before ingest runs. */
+  public String state() { return stream == null ? "STARTING" : stream.state().name(); }
+
   /** Ingest counters so far. */
   public StreamStats stats() { return stream == null ? null : stream.stats(); }
 

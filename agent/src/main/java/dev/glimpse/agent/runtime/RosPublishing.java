@@ -1,0 +1,66 @@
+package dev.glimpse.agent.runtime;
+
+import dev.glimpse.agent.pipeline.PipelineListener;
+import dev.glimpse.agent.pipeline.StandingQuery;
+import dev.glimpse.agent.pipeline.FrameResult;
+import dev.glimpse.ros.RosBridge;
+import dev.glimpse.ros.StreamPublisher;
+import dev.glimpse.types.Detections;
+import dev.glimpse.types.Track;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Publishes every query's tracks as {@code vision_msgs/Detection2DArray} on the stream's detections topic
+ * (ros-bridge: class_id = label, score, track id, the source frame's header). DDS writes run on one publishing
+ * thread, never on the event loop; {@link #close} flushes what is queued.
+ */
+public final class RosPublishing implements PipelineListener, AutoCloseable {
+  private final RosBridge bridge;
+  private final Map<String, StreamPublisher> publishers = new ConcurrentHashMap<>();
+  private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "glimpse-ros-publish");
+    t.setDaemon(true);
+    return t;
+  });
+  private final AtomicLong published = new AtomicLong(), failed = new AtomicLong();
+
+  public RosPublishing(RosBridge bridge) { this.bridge = bridge; }
+
+  @Override
+  public void onTracks(String stream, StandingQuery q, FrameResult r, Detections dets, List<Track> tracks) {
+    thread.execute(() -> {
+      try {
+        StreamPublisher p = publishers.computeIfAbsent(stream, bridge::stream);
+        if (p.publishTracks(dets, tracks)) published.incrementAndGet();
+        else failed.incrementAndGet();
+      } catch (RuntimeException e) {
+        failed.incrementAndGet();
+      }
+    });
+  }
+
+  /** Messages written, and writes that failed (counted, never thrown at the pipeline). */
+  public long published() { return published.get(); }
+
+  public long failed() { return failed.get(); }
+
+  /** The publisher of a stream (tests wait for its subscribers). */
+  public StreamPublisher publisher(String stream) { return publishers.computeIfAbsent(stream, bridge::stream); }
+
+  @Override
+  public void close() {
+    thread.shutdown();
+    try {
+      thread.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    publishers.values().forEach(StreamPublisher::close);
+  }
+}
