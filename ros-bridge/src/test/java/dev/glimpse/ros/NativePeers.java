@@ -22,9 +22,12 @@ import java.util.stream.Stream;
 public final class NativePeers {
   private NativePeers() {}
 
-  static final Path IDL = Path.of("src/test/resources/idl").toAbsolutePath();
-  static final Path SOURCES = Path.of("src/test/resources/peers").toAbsolutePath();
-  static final Path OUT = Path.of("target/peers").toAbsolutePath();
+  /** This module's directory: the working directory in its own tests, ../ros-bridge from a sibling module's. */
+  static final Path MODULE = Files.isDirectory(Path.of("src/test/resources/peers")) ? Path.of("").toAbsolutePath()
+      : Path.of("../ros-bridge").toAbsolutePath().normalize();
+  static final Path IDL = MODULE.resolve("src/test/resources/idl");
+  static final Path SOURCES = MODULE.resolve("src/test/resources/peers");
+  static final Path OUT = MODULE.resolve("target/peers");
   static final List<String> IDL_FILES = List.of("builtin_interfaces", "std_msgs", "geometry_msgs", "vision_msgs",
       "diagnostic_msgs", "sensor_msgs");
   /** Fast DDS needs no diagnostics type. */

@@ -19,7 +19,7 @@ import java.util.function.Predicate;
  * A running native peer: its stdout lines are queued for the test to wait on, its stderr is kept for failure
  * messages, and {@link #close()} kills it by PID. Cyclone peers get the loopback-only configuration.
  */
-final class PeerProcess implements AutoCloseable {
+public final class PeerProcess implements AutoCloseable {
   private final String name;
   private final Process process;
   private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
@@ -33,7 +33,7 @@ final class PeerProcess implements AutoCloseable {
     Thread.ofPlatform().daemon().name(name + "-err").start(() -> pump(process.errorReader(StandardCharsets.UTF_8), false));
   }
 
-  static PeerProcess start(Path binary, Object... args) throws IOException {
+  public static PeerProcess start(Path binary, Object... args) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(binary.toString()));
     for (Object a : args) cmd.add(a.toString());
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(binary.getParent().toFile());
@@ -52,7 +52,7 @@ final class PeerProcess implements AutoCloseable {
   }
 
   /** The next stdout line matching {@code p}, skipping others; fails after {@code timeout}. */
-  String await(Predicate<String> p, Duration timeout) throws InterruptedException {
+  public String await(Predicate<String> p, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       long left = deadline - System.nanoTime();
@@ -66,7 +66,7 @@ final class PeerProcess implements AutoCloseable {
     }
   }
 
-  String awaitLine(String exact, Duration timeout) throws InterruptedException {
+  public String awaitLine(String exact, Duration timeout) throws InterruptedException {
     return await(exact::equals, timeout);
   }
 

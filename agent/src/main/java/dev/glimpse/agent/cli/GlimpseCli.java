@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code ./glimpse}: one subcommand per job. */
 @Command(name = "glimpse", mixinStandardHelpOptions = true, version = "glimpse 0.1.0",
     description = "Real-time grounded perception agent for robots.",
-    subcommands = {dev.glimpse.agent.sim.SimCommand.class, QueryCommand.class, RenderCommand.class, ProbeCommand.class, EvalCommand.class, BenchCommand.class,
+    subcommands = {RunCommand.class, dev.glimpse.agent.sim.SimCommand.class, QueryCommand.class, RenderCommand.class, ProbeCommand.class, EvalCommand.class, BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class GlimpseCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

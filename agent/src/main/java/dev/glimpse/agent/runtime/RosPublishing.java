@@ -29,6 +29,7 @@ public final class RosPublishing implements PipelineListener, AutoCloseable {
     return t;
   });
   private final AtomicLong published = new AtomicLong(), failed = new AtomicLong();
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
   public RosPublishing(RosBridge bridge) { this.bridge = bridge; }
 
@@ -53,8 +54,10 @@ public final class RosPublishing implements PipelineListener, AutoCloseable {
   /** The publisher of a stream (tests wait for its subscribers). */
   public StreamPublisher publisher(String stream) { return publishers.computeIfAbsent(stream, bridge::stream); }
 
+  /** Publishes what is queued, then closes the publishers and the DDS participant. Idempotent. */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) return;
     thread.shutdown();
     try {
       thread.awaitTermination(10, TimeUnit.SECONDS);
@@ -62,5 +65,6 @@ public final class RosPublishing implements PipelineListener, AutoCloseable {
       Thread.currentThread().interrupt();
     }
     publishers.values().forEach(StreamPublisher::close);
+    bridge.close();
   }
 }

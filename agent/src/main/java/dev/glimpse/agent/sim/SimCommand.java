@@ -7,6 +7,9 @@ import dev.glimpse.agent.cli.EngineOptions;
 import dev.glimpse.agent.pipeline.EngineWorker;
 import dev.glimpse.agent.pipeline.StandingQuery;
 import dev.glimpse.agent.pipeline.StreamPipeline;
+import dev.glimpse.agent.runtime.RosPublishing;
+import dev.glimpse.ros.RosBridge;
+import dev.glimpse.ros.RosBridgeConfig;
 import dev.glimpse.config.BackoffConfig;
 import dev.glimpse.config.MailboxConfig;
 import dev.glimpse.config.SourceUrl;
@@ -77,6 +80,21 @@ public final class SimCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "output directory")
   Path out;
 
+  @Option(names = "--ros", description = "also publish every query's tracks on DDS as vision_msgs/Detection2DArray, "
+      + "exactly as 'glimpse run' does (stream name 'sim': topic glimpse/sim/detections)")
+  boolean ros;
+
+  @Option(names = "--ros-domain", defaultValue = "${env:ROS_DOMAIN_ID:-0}", paramLabel = "ID",
+      description = "DDS domain (default: $ROS_DOMAIN_ID, else 0)")
+  int rosDomain;
+
+  @Option(names = "--ros-loopback", description = "DDS discovery and data on 127.0.0.1 only (single-machine tests)")
+  boolean rosLoopback;
+
+  @Option(names = "--ros-wait", defaultValue = "0", paramLabel = "SECONDS",
+      description = "with --ros, wait up to this long for a subscriber before replaying (default ${DEFAULT-VALUE})")
+  double rosWait;
+
   @Override
   public Integer call() throws Exception {
     List<String> problems = new ArrayList<>();
@@ -111,14 +129,30 @@ public final class SimCommand implements Callable<Integer> {
           model.name(), video, kernels.name(), engine.threadCount(), context,
           standing.stream().map(q -> q.query().text()).toList());
       SimRecorder rec = new SimRecorder(expected, err, System::nanoTime);
+      RosPublishing publishing = null;
+      if (ros) {
+        RosBridgeConfig rc = RosBridgeConfig.defaults().withDomainId(rosDomain);
+        if (rosLoopback) rc = rc.withCycloneConfig(RosBridgeConfig.LOOPBACK_ONLY);
+        try {
+          publishing = new RosPublishing(RosBridge.open(rc));
+        } catch (RuntimeException e) {
+          throw new CommandLine.ParameterException(spec.commandLine(), "--ros: cannot open DDS: " + e.getMessage());
+        }
+        if (rosWait > 0) {
+          boolean seen = publishing.publisher("sim").detections().awaitSubscribers(1, Duration.ofMillis((long) (rosWait * 1000)));
+          err.println("glimpse sim: " + (seen ? "a DDS subscriber is matched" : "no DDS subscriber after " + rosWait + " s; publishing anyway"));
+        }
+      }
+      List<dev.glimpse.agent.pipeline.PipelineListener> listeners = new ArrayList<>(List.of(rec));
+      if (publishing != null) listeners.add(publishing);
       Vertx vertx = Vertx.vertx();
-      try (EngineWorker worker = new EngineWorker(model, context, System::nanoTime)) {
+      try (EngineWorker worker = new EngineWorker(model, context, System::nanoTime); RosPublishing rp = publishing) {
         String url = video.toAbsolutePath().toUri().toString();
         StreamConfig sc = new StreamConfig("sim", SourceUrl.parse(url), StreamConfig.Transport.TCP,
             new MailboxConfig(MailboxConfig.MailboxPolicy.ALL, MailboxConfig.DEFAULT_ALL_CAPACITY), StreamConfig.Pacing.FAST,
             false, Duration.ofSeconds(10), Duration.ofSeconds(30), BackoffConfig.defaults(), "sim_camera", 0, 0);
         TrackerConfig tc = TrackerConfig.DEFAULTS.withFrameRate(info != null ? info.frameRate() : TrackerConfig.DEFAULT_FRAME_RATE);
-        StreamPipeline p = new StreamPipeline(vertx, sc, worker, standing, tc, IdSource.sequential(), List.of(rec));
+        StreamPipeline p = new StreamPipeline(vertx, sc, worker, standing, tc, IdSource.sequential(), listeners);
         var done = p.start().toCompletionStage().toCompletableFuture();
         if (frames > 0) {
           while (!done.isDone()) {
@@ -134,6 +168,11 @@ public final class SimCommand implements Callable<Integer> {
           }
         }
         StreamStats stats = done.get();
+        if (rp != null) {
+          rp.close();                                               // flush before counting
+          err.println("glimpse sim: published " + rp.published() + " Detection2DArray messages on DDS domain " + rosDomain
+              + (rp.failed() > 0 ? " (" + rp.failed() + " failed)" : ""));
+        }
         writeOutputs(standing, rec, stats, p.failed(), info);
       } finally {
         vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);

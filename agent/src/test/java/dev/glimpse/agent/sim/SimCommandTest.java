@@ -85,6 +85,28 @@ class SimCommandTest {
     assertEquals(person, mb.get("queries").get("box all person"), "same scores");
   }
 
+  /**
+   * {@code --ros}: a real DDS peer (the Cyclone DDS C program of ros-bridge's tests, deserialising with C's own
+   * generated code) receives the replay's Detection2DArray messages, with the stream's camera frame id.
+   */
+  @Test
+  void publishesDetectionsToARealDdsPeer() throws Exception {
+    Path peer = dev.glimpse.ros.NativePeers.cyclonePeer();
+    int domain = 57;
+    try (dev.glimpse.ros.PeerProcess c = dev.glimpse.ros.PeerProcess.start(peer, "dump", domain, "Detection2DArray",
+        "rt/glimpse/sim/detections", 3)) {
+      c.awaitLine("READY", java.time.Duration.ofSeconds(20));
+      Run r = sim(tmp.resolve("ros"), "--ros", "--ros-domain", String.valueOf(domain), "--ros-loopback", "--ros-wait", "20");
+      assertEquals(0, r.code(), r.err());
+      assertTrue(r.err().contains("a DDS subscriber is matched"), r.err());
+      assertTrue(r.err().contains("published " + 2 * FRAMES + " Detection2DArray"), "two queries × every frame: " + r.err());
+      for (int i = 0; i < 3; i++) {
+        JsonNode msg = new ObjectMapper().readTree(c.await(l -> l.startsWith("{"), java.time.Duration.ofSeconds(20)));
+        assertEquals("sim_camera", msg.at("/header/frame_id").asText(), msg.toString());
+      }
+    }
+  }
+
   @Test
   void stopsAfterFramesWhenAsked() throws Exception {
     Path out = tmp.resolve("short");
