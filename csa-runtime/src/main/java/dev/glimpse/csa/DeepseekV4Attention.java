@@ -91,6 +91,7 @@ public final class DeepseekV4Attention {
     Compressor.Projected ip = indexer == null ? null : indexer.keys.project(x, t, d, pos0);
     float[] iq = indexer == null ? null : indexer.queries(c, t, dq, rel0);     // (T, H_I·D_I)
     float[] iw = indexer == null ? null : indexer.headWeights(x, t, d);        // (T, H_I)
+    float[] pre = indexer == null ? null : indexer.prescore(iq, t, state.indexer.entries);   // (T·H_I, n0)
 
     // 3. Token by token: append the raw row, feed the compressors (emitting entries whose window completes),
     //    then attend with exactly what is visible to this query.
@@ -102,7 +103,7 @@ public final class DeepseekV4Attention {
       if (indexer != null) indexer.keys.feed(state.indexer, ip, j, pos, state.base);
       int[] picked = switch (type) {
         case SLIDING -> new int[0];
-        case CSA -> indexer.select(iq, iw, j, state.indexer.entries);
+        case CSA -> indexer.select(iq, iw, j, state.indexer.entries, pre, t);
         case HCA -> allOf(state.main.entries.size());
       };
       int[] spanRows = j >= spanFrom && j < spanTo ? spanOutsideWindow(state.window, pos0, spanFrom, spanTo) : NONE;

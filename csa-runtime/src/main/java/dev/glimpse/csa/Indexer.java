@@ -48,10 +48,27 @@ final class Indexer {
   }
 
   /**
-   * The entries query j attends: scores against every key in {@code keyRows} (n, D_I) (all of them are visible:
-   * the state holds only complete windows) and the top k of them, ascending.
+   * Raw dot products of every query head of a chunk with the keys held before it: (T·H_I, n0), one threaded matmul
+   * instead of T·H_I·n0 dots (the bulk of the work once a context holds many frames). Null when n0 ≤ k (no
+   * selection needed until the chunk adds keys).
    */
-  int[] select(float[] q, float[] w, int j, RowStore keyRows) {
+  float[] prescore(float[] q, int t, RowStore keyRows) {
+    int n0 = keyRows.size();
+    if (n0 + t / keys.m + 1 <= topk || n0 == 0) return null;
+    float[] out = new float[t * heads * n0];
+    try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofShared()) {
+      Tensor k = Tensor.ofFloats(arena, "indexer keys", java.util.Arrays.copyOf(keyRows.data(), n0 * dim), n0, dim);
+      kernels.matmul(out, q, t * heads, dim, k, null);
+    }
+    return out;
+  }
+
+  /**
+   * The entries query j attends: scores against every key in {@code keyRows} (n, D_I) (all of them are visible:
+   * the state holds only complete windows) and the top k of them, ascending. {@code pre} (from {@link #prescore},
+   * over the first n0 keys) supplies the dots with the keys held before the chunk.
+   */
+  int[] select(float[] q, float[] w, int j, RowStore keyRows, float[] pre, int t) {
     int n = keyRows.size();
     if (n <= topk) {                      // all visible entries (DS4 early exit); scores not needed
       int[] all = new int[n];
@@ -61,7 +78,13 @@ final class Indexer {
     float[] scores = new float[n];
     float scale = (float) (1.0 / Math.sqrt(dim));
     float[] k = keyRows.data();
-    for (int s = 0; s < n; s++) {
+    int n0 = pre == null ? 0 : pre.length / (t * heads);
+    for (int h = 0; h < heads; h++) {
+      float wh = w[j * heads + h];
+      int row = (j * heads + h) * n0;
+      for (int s = 0; s < n0; s++) scores[s] += Math.max(pre[row + s], 0f) * scale * wh;
+    }
+    for (int s = n0; s < n; s++) {
       float sum = 0;
       for (int h = 0; h < heads; h++) {
         float dot = kernels.dot(q, (j * heads + h) * dim, k, s * dim, dim);
@@ -75,8 +98,53 @@ final class Indexer {
   /**
    * Indices of the k highest of scores[0..n) in ascending index order; equal scores prefer the later index
    * (docs/model.md §6.5), so the choice is deterministic and never depends on entries that arrive later.
+   * O(n): the k-th largest value by quickselect, then every index above it and, among those equal to it, the latest
+   * ones. {@link #topKBySort} is the plain specification (tests compare them).
    */
   static int[] topK(float[] scores, int n, int k) {
+    if (n <= k) {
+      int[] all = new int[n];
+      for (int s = 0; s < n; s++) all[s] = s;
+      return all;
+    }
+    float[] tmp = java.util.Arrays.copyOf(scores, n);
+    float v = kthLargest(tmp, k);
+    int above = 0;
+    for (int s = 0; s < n; s++) if (scores[s] > v) above++;
+    int ties = k - above;                                   // how many entries equal to v to take, latest first
+    int[] picked = new int[k];
+    int c = k;
+    for (int s = n - 1; s >= 0; s--) {
+      float x = scores[s];
+      if (x > v || (x == v && ties-- > 0)) picked[--c] = s;
+    }
+    return picked;                                          // filled from the end while walking down: ascending
+  }
+
+  /** The k-th largest value (1-based) of a[0..n); reorders a. */
+  private static float kthLargest(float[] a, int k) {
+    int lo = 0, hi = a.length - 1, want = k - 1;            // index of the answer in descending order
+    while (lo < hi) {
+      float pivot = a[(lo + hi) >>> 1];
+      int i = lo, j = hi;
+      while (i <= j) {
+        while (a[i] > pivot) i++;
+        while (a[j] < pivot) j--;
+        if (i <= j) {
+          float t = a[i];
+          a[i++] = a[j];
+          a[j--] = t;
+        }
+      }
+      if (want <= j) hi = j;
+      else if (want >= i) lo = i;
+      else return a[want];
+    }
+    return a[want];
+  }
+
+  /** The specification of {@link #topK}: sort all indices by (score descending, index descending), keep k. */
+  static int[] topKBySort(float[] scores, int n, int k) {
     if (n <= k) {
       int[] all = new int[n];
       for (int s = 0; s < n; s++) all[s] = s;

@@ -68,6 +68,19 @@ class IncrementalStateTest {
   }
 
   @Test
+  void quickselectTopKEqualsTheSortSpecification() {
+    java.util.Random rnd = new java.util.Random(5);
+    for (int trial = 0; trial < 500; trial++) {
+      int n = 1 + rnd.nextInt(400), k = 1 + rnd.nextInt(300);
+      float[] s = new float[n];
+      int distinct = 1 + rnd.nextInt(trial % 3 == 0 ? 4 : 1000);            // many ties in a third of the trials
+      for (int i = 0; i < n; i++) s[i] = rnd.nextInt(distinct) * (rnd.nextBoolean() ? 1f : -1f) * 0.25f;
+      if (trial % 7 == 0) s[rnd.nextInt(n)] = -0f;
+      assertArrayEquals(Indexer.topKBySort(s, n, k), Indexer.topK(s, n, k), "trial " + trial + " n=" + n + " k=" + k);
+    }
+  }
+
+  @Test
   void topKPrefersHigherScoresThenLaterEntries() {
     float[] scores = {1f, 3f, 3f, 0f, 3f, -0f, 0f};
     assertArrayEquals(new int[] {2, 4}, Indexer.topK(scores, 7, 2));

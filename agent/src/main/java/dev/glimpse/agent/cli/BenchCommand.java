@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** {@code glimpse bench}: benchmarks that report ratios against a peer measured in the same run. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmarks, each against a peer measured in the same run.",
-    subcommands = {IngestBenchCommand.class})
+    subcommands = {IngestBenchCommand.class, EngineBenchCommand.class})
 public final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

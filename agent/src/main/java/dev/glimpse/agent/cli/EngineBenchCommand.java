@@ -1,0 +1,133 @@
+package dev.glimpse.agent.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.glimpse.csa.engine.Answer;
+import dev.glimpse.csa.engine.FrameContext;
+import dev.glimpse.csa.engine.GlimpseModel;
+import dev.glimpse.csa.engine.Query;
+import dev.glimpse.encoder.Preprocess;
+import dev.glimpse.encoder.Probe;
+import dev.glimpse.encoder.VisionEncoder;
+import dev.glimpse.tensor.Kernels;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code glimpse bench engine}: the CPU engine's numbers (issue 4): vision encode ms per frame at 756² and 16:9
+ * (Vector kernels, with the scalar reference kernels as the in-run peer), context prefill per frame, KV bytes per
+ * frame and context memory as the context fills, and query latency at several context sizes. Frames for the
+ * context part are random aligner rows (the language model's cost does not depend on the pixels), seeded.
+ */
+@Command(name = "engine", mixinStandardHelpOptions = true, description = "Benchmark the CPU engine (encode, context, queries).")
+public final class EngineBenchCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+  @Mixin EngineOptions engine = new EngineOptions();
+
+  @Option(names = "--runs", defaultValue = "5", paramLabel = "N", description = "timed encodes per size (default ${DEFAULT-VALUE})")
+  int runs;
+
+  @Option(names = "--contexts", defaultValue = "1,100,300", split = ",", paramLabel = "N,N,...",
+      description = "context sizes (frames, ≤ 999) at which to measure memory and query latency (default ${DEFAULT-VALUE})")
+  List<Integer> contexts;
+
+  @Option(names = "--reference", description = "also time one 756² encode with the scalar reference kernels (slow) as the peer")
+  boolean reference;
+
+  @Option(names = "--json", description = "print one JSON object")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    int max = contexts.stream().mapToInt(Integer::intValue).max().orElse(1);
+    if (max < 1 || max > 999) throw new CommandLine.ParameterException(spec.commandLine(), "--contexts must be 1..999 frames");
+    PrintWriter out = spec.commandLine().getOut();
+    ObjectMapper m = new ObjectMapper();
+    ObjectNode res = m.createObjectNode();
+    Random rnd = new Random(42);
+    try (Kernels kernels = engine.createKernels(); GlimpseModel model = engine.load(kernels)) {
+      res.put("model", model.name());
+      res.put("kernels", kernels.name());
+      res.put("threads", engine.threadCount());
+      ObjectNode enc = res.putObject("encode_ms");
+      for (int[] size : new int[][] {{756, 756}, {1008, 588}}) {
+        byte[] rgb = new byte[size[0] * size[1] * 3];
+        rnd.nextBytes(rgb);
+        for (int i = 0; i < 2; i++) model.encoder().encode(rgb, size[0], size[1], Probe.NONE);     // warm-up
+        double[] t = new double[runs];
+        for (int i = 0; i < runs; i++) {
+          long t0 = System.nanoTime();
+          model.encoder().encode(rgb, size[0], size[1], Probe.NONE);
+          t[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        Arrays.sort(t);
+        enc.put(size[0] + "x" + size[1], t[runs / 2]);
+        if (!json) out.printf("encode %dx%d: median %.0f ms over %d runs (%s)%n", size[0], size[1], t[runs / 2], runs, kernels.name());
+        out.flush();
+      }
+      if (reference) {
+        try (Kernels ref = Kernels.create("reference", 1); GlimpseModel rm = GlimpseModel.load(model.dir(), ref)) {
+          byte[] rgb = new byte[756 * 756 * 3];
+          rnd.nextBytes(rgb);
+          long t0 = System.nanoTime();
+          rm.encoder().encode(rgb, 756, 756, Probe.NONE);
+          double ms = (System.nanoTime() - t0) / 1e6;
+          enc.put("756x756_reference", ms);
+          enc.put("speedup_vs_reference", ms / enc.get("756x756").asDouble());
+          if (!json) out.printf("encode 756x756 with the scalar reference kernels (1 thread, cold): %.0f ms → vector is %.1f× faster%n",
+              ms, ms / enc.get("756x756").asDouble());
+        }
+      }
+      int d = model.lm().config().hiddenSize();
+      VisionEncoder.Encoded rows = new VisionEncoder.Encoded(new float[324 * d], 18, 18, Preprocess.placement(756, 756, 756, 756));
+      FrameContext ctx = model.newContext(999);
+      Query q = Query.parse("box all person", model.classes(), model.colors());
+      ArrayNode at = res.putArray("contexts");
+      List<Double> prefill = new ArrayList<>();
+      for (int f = 1; f <= max; f++) {
+        float[] r = rows.rows();
+        for (int i = 0; i < r.length; i++) r[i] = (float) rnd.nextGaussian();
+        long t0 = System.nanoTime();
+        FrameContext.Appended a = ctx.appendEncoded(rows, 756, 756);
+        prefill.add((System.nanoTime() - t0) / 1e6);
+        if (f == 1) {
+          res.put("kv_bytes_first_frame", a.bytesAdded());
+          res.put("rows_per_layer_per_frame", a.rowsAdded());
+        }
+        if (contexts.contains(f)) {
+          long t1 = System.nanoTime();
+          Answer ans = ctx.ask(q, 60);
+          double askMs = (System.nanoTime() - t1) / 1e6;
+          ObjectNode o = at.addObject();
+          o.put("frames", f);
+          o.put("kv_bytes", ans.kv().bytes());
+          o.put("prefill_ms_last_frame", prefill.getLast());
+          o.put("query_ms", askMs);
+          o.put("answer_tokens", ans.tokens().length);
+          o.put("ms_per_answer_token", askMs / Math.max(1, ans.tokens().length));
+          if (!json) {
+            out.printf("context %4d frames: KV %.1f MB, prefill of the last frame %.0f ms, query %.0f ms (%d tokens, %.1f ms/token)%n",
+                f, ans.kv().bytes() / 1e6, prefill.getLast(), askMs, ans.tokens().length, askMs / Math.max(1, ans.tokens().length));
+            out.flush();
+          }
+        }
+      }
+      if (max >= 2) {
+        long b1 = at.get(0).get("kv_bytes").asLong();
+        res.put("kv_bytes_per_frame", (double) (at.get(at.size() - 1).get("kv_bytes").asLong() - b1)
+            / Math.max(1, at.get(at.size() - 1).get("frames").asInt() - at.get(0).get("frames").asInt()));
+      }
+    }
+    if (json) out.println(m.writeValueAsString(res));
+    return 0;
+  }
+}
