@@ -116,6 +116,9 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--config", default="glimpse-tiny", choices=sorted(PRESETS), help="shape of --random weights")
+    ap.add_argument("--golden", action="store_true",
+                    help="the shipped model's small CI fixture: cases 0-1, only image, aligner rows, ids, logits, "
+                         "greedy answer (csa-runtime/src/test/resources/glimpse-tiny/golden.safetensors)")
     ap.add_argument("--max-new", type=int, default=None, help="answer token cap (default 160, random weights 40)")
     a = ap.parse_args()
     torch.manual_seed(a.seed)
@@ -141,6 +144,9 @@ def main():
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     # Cases go into files of at most ~12 MiB each (the GPU machine returns files of <= 16 MiB).
     meta0 = {"model": "random" if a.random else a.model, "dtype": "float32"}
+    if not a.random:
+        with open(os.path.join(a.model, "config.json")) as f:
+            meta0["trained_steps"] = str(json.load(f).get("trained_steps"))
     files, out, meta = [], {}, dict(meta0)
 
     def flush():
@@ -151,12 +157,15 @@ def main():
             print(f"wrote {p}: {len(out)} tensors, {n / 2**20:.1f} MiB")
 
     small = a.random and a.config != "glimpse-tiny"     # CI fixtures: no 756² case, no pixel_values (kept < 2 MiB)
+    keep = (".image_rgb", ".aligner.out", ".input_ids", ".image_index", ".logits", ".greedy_ids")
     for k, (W, H, n, q, full) in enumerate(CASES):
-        if small and W > 320:
+        if (small and W > 320) or (a.golden and k > 1):
             continue
         case_out, case_meta = {}, {}
-        dump_case(model, k, W, H, n, q, full, case_out, case_meta, a.max_new or (40 if a.random else 160),
-                  pixels=not small)
+        dump_case(model, k, W, H, n, q, full and not a.golden, case_out, case_meta,
+                  a.max_new or (40 if a.random else 160), pixels=not (small or a.golden))
+        if a.golden:
+            case_out = {name: t for name, t in case_out.items() if name.endswith(keep)}
         size = sum(v.numel() * v.element_size() for v in list(out.values()) + list(case_out.values()))
         if out and size > 12 * 2**20:
             flush()
