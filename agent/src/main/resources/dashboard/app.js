@@ -149,42 +149,49 @@ function onTracksEvent(ev) {
 
 function draw(c) {
   const cv = c.canvas;
-  const w = c.image ? c.image.width : (c.width || cv.width);
-  const h = c.image ? c.image.height : (c.height || cv.height);
+  // source pixels: the frame's size (from the image, else from the events)
+  const fw = c.image ? c.image.width : (c.width || 320);
+  const fh = c.image ? c.image.height : (c.height || 240);
+  // backing store at the displayed size, so lines and labels stay crisp and readable on small frames
+  const dpr = window.devicePixelRatio || 1;
+  const shown = cv.clientWidth || fw;
+  const w = Math.max(1, Math.round(shown * dpr)), h = Math.max(1, Math.round(shown * dpr * fh / fw));
   if (cv.width !== w || cv.height !== h) { cv.width = w; cv.height = h; }
   const g = cv.getContext('2d');
   g.clearRect(0, 0, w, h);
   if (c.image) g.drawImage(c.image, 0, 0, w, h);
-  const sx = c.width ? w / c.width : 1, sy = c.height ? h / c.height : 1;
+  const sx = w / (c.width || fw), sy = h / (c.height || fh);
   let boxes = 0, points = 0, labels = 0;
-  g.font = Math.max(10, Math.round(h / 28)) + 'px sans-serif';
+  const fontPx = Math.round(12 * dpr);
+  g.font = fontPx + 'px sans-serif';
   g.textBaseline = 'bottom';
   const label = (text, x, y, col) => {
     const m = g.measureText(text);
-    const th = Math.max(10, Math.round(h / 28)) + 2;
+    const th = fontPx + 2;
+    const top = Math.max(th, y);
     g.fillStyle = 'rgba(0,0,0,0.6)';
-    g.fillRect(x, y - th, m.width + 4, th);
+    g.fillRect(x, top - th, m.width + 4, th);
     g.fillStyle = col;
-    g.fillText(text, x + 2, y);
+    g.fillText(text, x + 2, top);
     labels++;
   };
   for (const q of c.queries.values()) {
     const tracked = q.tracks.filter((t) => t.state !== 'removed');
     // detections without a confirmed track: thin dashed outlines
     g.setLineDash([4, 3]);
-    g.lineWidth = 1;
+    g.lineWidth = dpr;
     for (const d of q.detections) {
       g.strokeStyle = 'rgba(255,255,255,0.7)';
       if (d.box) {
         g.strokeRect(d.box[0] * sx, d.box[1] * sy, (d.box[2] - d.box[0]) * sx, (d.box[3] - d.box[1]) * sy);
         boxes++;
       } else if (d.point) {
-        g.beginPath(); g.arc(d.point[0] * sx, d.point[1] * sy, 4, 0, 2 * Math.PI); g.stroke();
+        g.beginPath(); g.arc(d.point[0] * sx, d.point[1] * sy, 4 * dpr, 0, 2 * Math.PI); g.stroke();
         points++;
       }
     }
     g.setLineDash([]);
-    g.lineWidth = 2;
+    g.lineWidth = 2 * dpr;
     for (const t of tracked) {
       const col = colour(t.id);
       g.strokeStyle = col;
@@ -194,7 +201,7 @@ function draw(c) {
         boxes++;
         label(text, t.box[0] * sx, t.box[1] * sy, col);
       } else if (t.point) {
-        g.beginPath(); g.arc(t.point[0] * sx, t.point[1] * sy, 5, 0, 2 * Math.PI); g.stroke();
+        g.beginPath(); g.arc(t.point[0] * sx, t.point[1] * sy, 5 * dpr, 0, 2 * Math.PI); g.stroke();
         points++;
         label(text, t.point[0] * sx + 6, t.point[1] * sy - 6, col);
       }
@@ -210,6 +217,8 @@ function draw(c) {
   cv.dataset.points = String(points);
   cv.dataset.labels = String(labels);
   cv.dataset.sequence = String(c.lastSeq);
+  cv.dataset.frameWidth = String(fw);
+  cv.dataset.frameHeight = String(fh);
 }
 
 async function syncStreams() {

@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -344,12 +343,5 @@ class HttpApiTest {
     HttpResponse<String> js = agent.get("/app.js");
     assertEquals(200, js.statusCode());
     assertTrue(js.body().contains("/api/events"));
-  }
-
-  @Test
-  void futuresNeverRunOnTheCallersThread() {
-    CompletableFuture<?> f = agent.runtime.ask("cam1", "box all objects");
-    assertNotNull(f);
-    f.join();
   }
 }

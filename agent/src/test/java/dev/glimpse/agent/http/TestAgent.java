@@ -15,7 +15,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -91,9 +93,14 @@ final class TestAgent implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
-    api.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    runtime.close();
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  public void close() throws ExecutionException, TimeoutException {
+    try {
+      api.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      runtime.close();
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while stopping the test agent", e);
+    }
   }
 }
