@@ -87,7 +87,7 @@ public final class QueryCommand implements Callable<Integer> {
   }
 
   /** The query CLI's JSON (issue contract): answer, detections in input pixels, kv rows and bytes. */
-  static String toJson(Answer a) throws IOException {
+  public static String toJson(Answer a) throws IOException {
     ObjectMapper m = new ObjectMapper();
     ObjectNode root = m.createObjectNode();
     root.put("answer", a.text());

@@ -64,7 +64,7 @@ public final class EngineWorker implements AutoCloseable {
         answers.put(q.query().text(), ctx.ask(q.query(), FrameContext.DEFAULT_MAX_NEW));
         times.put(q.query().text(), (nanoClock.getAsLong() - t1) / 1e6);
       }
-      return new FrameResult(seq, pts, w, h, answers, encodeMs, times, ctx.kv());
+      return new FrameResult(seq, pts, w, h, answers, encodeMs, times, ctx.kv(), rgb);
     }, thread);
   }
 

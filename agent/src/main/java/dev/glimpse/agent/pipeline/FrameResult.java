@@ -15,11 +15,22 @@ import java.util.Map;
  * @param encodeMs  vision encode + context prefill, milliseconds
  * @param queryMs   decode time per asked query, milliseconds
  * @param kv        the context after the frame
+ * @param rgb       the frame's pixels as the engine saw them, packed RGB [height, width, 3], or null when not kept.
+ *                  Shared, not copied (the engine made it for this frame and no one writes to it after): read only.
  */
 public record FrameResult(long sequence, long ptsMicros, int width, int height, Map<String, Answer> answers,
-    double encodeMs, Map<String, Double> queryMs, KvStats kv) {
+    double encodeMs, Map<String, Double> queryMs, KvStats kv, byte[] rgb) {
   public FrameResult {
     answers = Map.copyOf(answers);
     queryMs = Map.copyOf(queryMs);
+    if (rgb != null && rgb.length != 3 * width * height) {
+      throw new IllegalArgumentException("rgb holds " + rgb.length + " bytes, not " + width + "x" + height + "x3");
+    }
+  }
+
+  /** A result without pixels. */
+  public FrameResult(long sequence, long ptsMicros, int width, int height, Map<String, Answer> answers,
+      double encodeMs, Map<String, Double> queryMs, KvStats kv) {
+    this(sequence, ptsMicros, width, height, answers, encodeMs, queryMs, kv, null);
   }
 }

@@ -27,8 +27,12 @@ public final class TrackStore implements PipelineListener {
   /** One update: a frame result or a query's tracks. */
   public record Event(String stream, FrameState frame, QueryState query) {}
 
+  /** A stream's latest frame as packed RGB [height, width, 3] (the engine's copy, shared: read only). */
+  public record Pixels(long sequence, int width, int height, byte[] rgb) {}
+
   private final Map<String, Map<String, QueryState>> queries = new ConcurrentHashMap<>();
   private final Map<String, FrameState> frames = new ConcurrentHashMap<>();
+  private final Map<String, Pixels> pixels = new ConcurrentHashMap<>();
   private final List<Consumer<Event>> subscribers = new CopyOnWriteArrayList<>();
 
   @Override
@@ -36,6 +40,7 @@ public final class TrackStore implements PipelineListener {
     FrameState f = new FrameState(r.sequence(), r.width(), r.height(), r.encodeMs(), r.queryMs(), r.kv().bytes(),
         r.kv().rowsPerLayer(), r.kv().frames());
     frames.put(stream, f);
+    if (r.rgb() != null) pixels.put(stream, new Pixels(r.sequence(), r.width(), r.height(), r.rgb()));
     publish(new Event(stream, f, null));
   }
 
@@ -60,9 +65,16 @@ public final class TrackStore implements PipelineListener {
 
   public FrameState frame(String stream) { return frames.get(stream); }
 
+  /** The stream's latest frame's pixels (one frame per stream is kept), or null before the first. */
+  public Pixels pixels(String stream) { return pixels.get(stream); }
+
+  /** How many subscribers are attached now. */
+  public int subscriberCount() { return subscribers.size(); }
+
   /** Forgets a removed stream. */
   public void forget(String stream) {
     queries.remove(stream);
     frames.remove(stream);
+    pixels.remove(stream);
   }
 }
