@@ -1,5 +1,7 @@
 package dev.glimpse.agent.cli;
 
+import dev.glimpse.agent.http.AgentMetrics;
+import dev.glimpse.agent.http.HttpApi;
 import dev.glimpse.agent.runtime.AgentRuntime;
 import dev.glimpse.config.AgentConfig;
 import dev.glimpse.config.ConfigException;
@@ -44,15 +46,28 @@ public final class RunCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     Vertx vertx = Vertx.vertx();
     AgentRuntime rt;
+    AgentMetrics metrics = new AgentMetrics();
+    HttpApi http;
     try {
-      rt = AgentRuntime.start(cfg, vertx, List.of());
+      rt = AgentRuntime.start(cfg, vertx, cfg.metrics().enabled() ? List.of(metrics) : List.of());
     } catch (Exception e) {
       vertx.close();
       err.println("glimpse run: cannot start: " + e.getMessage());
       err.flush();
       return 1;
     }
-    AutoCloseable http = RunHooks.startHttp(vertx, rt, cfg, err);
+    try {
+      http = HttpApi.start(vertx, rt, cfg.http(), cfg.metrics(), metrics).toCompletionStage().toCompletableFuture()
+          .get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      rt.close();
+      vertx.close();
+      err.println("glimpse run: cannot start the HTTP API on " + cfg.http().host() + ":" + cfg.http().port() + ": "
+          + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
+      err.flush();
+      return 1;
+    }
+    err.printf("glimpse run: HTTP API and dashboard on http://%s:%d/%n", cfg.http().host(), http.port());
     err.printf("glimpse run: %s, %d stream(s) %s, queries %s%s%n", rt.model().name(), rt.streams().size(),
         rt.streams().stream().map(AgentRuntime.StreamInfo::id).toList(), cfg.queries().stream().map(q -> q.text()).toList(),
         cfg.ros().enabled() ? ", ROS 2 on domain " + cfg.ros().domainId() : "");
@@ -61,7 +76,7 @@ public final class RunCommand implements Callable<Integer> {
     Thread hook = new Thread(() -> {
       long frames = rt.streams().stream().mapToLong(AgentRuntime.StreamInfo::processed).sum();
       try {
-        if (http != null) http.close();
+        http.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       } catch (Exception e) {
         err.println("glimpse run: http server: " + e.getMessage());
       }

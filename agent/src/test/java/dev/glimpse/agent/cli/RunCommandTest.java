@@ -56,6 +56,8 @@ class RunCommandTest {
           enabled: true
           domain_id: %d
           cyclonedds_uri: '%s'
+        http:
+          port: 0
         """.formatted(SMOKE, domain, RosBridgeConfig.LOOPBACK_ONLY);
     Path cfg = tmp.resolve("agent.yaml");
     Files.writeString(cfg, yaml);
@@ -68,6 +70,12 @@ class RunCommandTest {
           var msg = new ObjectMapper().readTree(peer.await(l -> l.startsWith("{"), Duration.ofSeconds(60)));
           assertEquals("cam_optical", msg.at("/header/frame_id").asText(), msg.toString());
         }
+        String started = Files.readString(tmp.resolve("stderr.txt"));
+        Matcher url = Pattern.compile("dashboard on (http://127\\.0\\.0\\.1:\\d+/)").matcher(started);
+        assertTrue(url.find(), "the API is up on loopback: " + started);
+        var health = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create(url.group(1) + "api/health")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, health.statusCode(), health.body());
         p.destroy();                                             // SIGTERM
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "exits after SIGTERM");
       } finally {
