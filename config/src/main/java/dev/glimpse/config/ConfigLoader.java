@@ -114,15 +114,27 @@ public final class ConfigLoader {
       column = loc == null ? 0 : loc.getColumnNr();
       what = e.getOriginalMessage().replaceFirst("^Duplicate field '(.*)'$", "duplicate key '$1'");
     }
-    StringBuilder sb = new StringBuilder("YAML syntax error at line ").append(line).append(':').append(column)
-        .append(": ").append(what);
+    StringBuilder sb = new StringBuilder("YAML syntax error");
+    // Limits checked outside the parser (nesting depth) come without a location.
+    if (line >= 1) sb.append(" at line ").append(line).append(':').append(column);
+    sb.append(": ").append(what);
     String[] lines = yaml.split("\r?\n", -1);
     if (line >= 1 && line <= lines.length && !lines[line - 1].isBlank()) {
       String text = lines[line - 1];
       // A plain value starting with '{' opens a flow mapping: the commonest slip is an unquoted "{stream}/..." topic.
       if (text.matches(".*:\\s*\\{[^}]*}[^\\s,}].*")) sb.append(" (quote values that start with '{')");
-      sb.append('\n').append(text).append('\n').append(" ".repeat(Math.max(0, column - 1))).append('^');
+      int caret = Math.max(0, column - 1);
+      if (text.length() > SHOWN_LINE) { // a huge line (a pasted blob) would make the message unreadable
+        int from = Math.clamp(caret - SHOWN_LINE / 2, 0, text.length() - SHOWN_LINE);
+        String head = from > 0 ? "..." : "";
+        text = head + text.substring(from, from + SHOWN_LINE) + (from + SHOWN_LINE < text.length() ? "..." : "");
+        caret = Math.min(caret - from + head.length(), text.length());
+      }
+      sb.append('\n').append(text).append('\n').append(" ".repeat(caret)).append('^');
     }
     return sb.toString();
   }
+
+  /** Most characters of the offending line a syntax error shows, around the column. */
+  private static final int SHOWN_LINE = 160;
 }
