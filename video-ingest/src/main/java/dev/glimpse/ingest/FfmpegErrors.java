@@ -27,6 +27,7 @@ final class FfmpegErrors {
 
   private static final Pattern CODE = Pattern.compile("(\\w+)\\(\\) error (-?\\d+)");
   private static final int AVERROR_INVALIDDATA = -1094995529; // FFERRTAG('I','N','D','A')
+  private static final int AVERROR_EOF = -541478725; // FFERRTAG('E','O','F',' ')
   private static final int ECONNREFUSED = -111;
 
   static SourceException describe(SourceSpec spec, Throwable e) {
@@ -97,6 +98,9 @@ final class FfmpegErrors {
   private static String hint(SourceKind kind, int code) {
     if (code == AVERROR_INVALIDDATA && kind == SourceKind.FILE) {
       return " (not a video file, or truncated: an MP4 cut off while recording has no index (moov atom) and cannot be read)";
+    }
+    if (code == AVERROR_EOF && kind == SourceKind.FILE) {
+      return " (the file ends inside its header or index: truncated while being written or copied)";
     }
     if (code == ECONNREFUSED) return " (is the camera or server up, and the port right?)";
     return "";

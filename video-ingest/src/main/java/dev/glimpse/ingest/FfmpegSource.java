@@ -98,11 +98,13 @@ final class FfmpegSource implements FrameSource {
       throw new SourceException(spec.name(), abs + " is a folder; for a folder of images use images://" + abs, true);
     }
     if (!Files.isReadable(abs)) throw new SourceException(spec.name(), "cannot read " + abs + " (permissions)", true);
+    long size;
     try {
-      if (Files.size(abs) == 0) throw new SourceException(spec.name(), "empty file: " + abs, true);
+      size = Files.size(abs);
     } catch (IOException e) {
       throw new SourceException(spec.name(), "cannot read " + abs + ": " + e.getMessage(), true, e);
     }
+    if (size == 0) throw new SourceException(spec.name(), "empty file: " + abs, true);
     return abs;
   }
 
