@@ -1,5 +1,6 @@
 package dev.glimpse.agent.http;
 
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -29,6 +30,9 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -135,6 +139,12 @@ public final class HttpApi {
     Router r = Router.router(vertx);
     r.route().handler(ctx -> {
       ctx.response().putHeader("X-Content-Type-Options", "nosniff").putHeader("Referrer-Policy", "no-referrer");
+      try {
+        ctx.queryParams();                                       // decoded here, so that a bad escape is a 400
+      } catch (IllegalArgumentException e) {
+        Problems.send(ctx, 400, "bad-request", "malformed query string: " + e.getMessage());
+        return;
+      }
       ctx.next();
     });
     r.route("/api/*").handler(this::authenticate);
@@ -148,10 +158,10 @@ public final class HttpApi {
     r.get("/api/openapi.json").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
         .end(Buffer.buffer(openApi)));
     r.get("/api/streams").handler(this::listStreams);
-    r.post("/api/streams").handler(body).handler(this::addStream);
+    r.post("/api/streams").handler(body).handler(HttpApi::requireJson).handler(this::addStream);
     r.get("/api/streams/:id").handler(this::getStream);
     r.delete("/api/streams/:id").handler(this::removeStream);
-    r.post("/api/streams/:id/query").handler(body).handler(this::query);
+    r.post("/api/streams/:id/query").handler(body).handler(HttpApi::requireJson).handler(this::query);
     r.get("/api/streams/:id/tracks").handler(this::tracks);
     r.get("/api/streams/:id/frame.jpg").handler(this::frameJpeg);
     r.get("/api/events").handler(this::events);
@@ -200,15 +210,35 @@ public final class HttpApi {
 
   // ---- errors
 
+  /**
+   * Bodies must be declared JSON. Besides saying what is expected, this keeps web pages in the user's browser from
+   * driving a token-less loopback agent: a cross-site form or text/plain POST needs no CORS preflight, a JSON one does.
+   */
+  private static void requireJson(RoutingContext ctx) {
+    String type = ctx.request().getHeader("Content-Type");
+    String media = type == null ? "" : type.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+    if (media.equals("application/json") || media.startsWith("application/") && media.endsWith("+json")) {
+      ctx.next();
+      return;
+    }
+    Problems.send(ctx, 415, "unsupported-media-type", "expected a JSON body with 'Content-Type: application/json', got "
+        + (type == null ? "no Content-Type" : "'" + type + "'"));
+  }
+
   private void failure(RoutingContext ctx) {
-    int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
     Throwable t = ctx.failure();
+    int status = ctx.statusCode();
+    if (status < 400 || status > 599) {
+      // A failure without an HTTP status: while the request is still arriving, its bytes are at fault (a broken
+      // chunk, a connection cut mid-body); after that, we are.
+      status = t != null && !ctx.request().isEnded() ? 400 : 500;
+    }
     String detail = switch (status) {
       case 404 -> "no such resource: " + ctx.request().method() + " " + ctx.request().path()
           + " (GET /api/openapi.json lists the API)";
       case 405 -> ctx.request().method() + " is not allowed on " + ctx.request().path();
       case 413 -> "request body larger than http.max_body_bytes (" + http.maxBodyBytes() + " bytes)";
-      case 400 -> t != null && t.getMessage() != null ? t.getMessage() : "bad request";
+      case 400 -> t != null && t.getMessage() != null ? "malformed request: " + t.getMessage() : "bad request";
       default -> t != null ? "internal error: " + t : "request failed";
     };
     if (status >= 500) LOG.log(System.Logger.Level.WARNING, "HTTP " + ctx.request().path() + ": " + detail, t);
@@ -279,9 +309,18 @@ public final class HttpApi {
       Problems.send(ctx, 400, "bad-request", "expected a JSON object as the request body, got nothing");
       return null;
     }
+    try {
+      // Strictly, so that invalid UTF-8 (overlong forms included) is an error rather than silently replaced
+      StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(ctx.body().buffer().getBytes()));
+    } catch (CharacterCodingException e) {
+      Problems.send(ctx, 400, "malformed-json", "the body is not valid UTF-8 text");
+      return null;
+    }
     JsonNode n;
     try {
-      n = ApiJson.MAPPER.readTree(text);
+      // duplicate keys are ambiguous (which one wins?), so they are an error too
+      n = ApiJson.MAPPER.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION).readTree(text);
     } catch (IOException e) {
       Problems.send(ctx, 400, "malformed-json", "the body is not valid JSON: "
           + e.getMessage().lines().findFirst().orElse(""));
@@ -555,6 +594,14 @@ public final class HttpApi {
   }
 
   private void webSocket(RoutingContext ctx) {
+    String upgrade = ctx.request().getHeader("Upgrade");
+    String connection = ctx.request().getHeader("Connection");
+    if (upgrade == null || !upgrade.equalsIgnoreCase("websocket") || connection == null
+        || !connection.toLowerCase(Locale.ROOT).contains("upgrade")) {
+      // Vert.x would answer a plain request with a bare 400 and leave the connection open despite 'Connection: close'
+      Problems.send(ctx, 400, "bad-request", "expected a WebSocket upgrade ('Connection: Upgrade', 'Upgrade: websocket')");
+      return;
+    }
     String only = ctx.request().getParam("stream");
     if (!knownFilter(ctx, only)) return;
     ctx.request().toWebSocket().onSuccess((ServerWebSocket ws) -> {
@@ -565,7 +612,11 @@ public final class HttpApi {
       ws.exceptionHandler(e -> stop.run());
       ws.textMessageHandler(m -> {});                            // the socket only sends
     }).onFailure(e -> {
-      if (!ctx.response().ended()) Problems.send(ctx, 400, "bad-request", "WebSocket upgrade failed: " + e.getMessage());
+      if (!ctx.response().ended()) {
+        Problems.send(ctx, 400, "bad-request", "WebSocket upgrade failed: " + e.getMessage());
+      } else {
+        ctx.request().connection().close(); // Vert.x answered 'Connection: close' (400, 426) but leaves it open
+      }
     });
   }
 
