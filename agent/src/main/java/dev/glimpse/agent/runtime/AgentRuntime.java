@@ -55,6 +55,7 @@ public final class AgentRuntime implements AutoCloseable {
   private final IdSource ids = IdSource.sequential();
   private final Map<String, StreamPipeline> pipelines = new LinkedHashMap<>();
   private final Map<String, StreamConfig> streamConfigs = new LinkedHashMap<>();
+  private final Map<String, List<StandingQuery>> standing = new LinkedHashMap<>();
 
   private AgentRuntime(AgentConfig config, Vertx vertx, Kernels kernels, GlimpseModel model, RosPublishing ros,
       List<PipelineListener> extra) {
@@ -129,10 +130,11 @@ public final class AgentRuntime implements AutoCloseable {
     listeners.add(store);
     if (ros != null) listeners.add(ros);
     listeners.addAll(extra);
-    StreamPipeline p = new StreamPipeline(vertx, s, worker, queriesFor(s.id()), trackerConfig(config.tracker()), ids,
-        listeners);
+    List<StandingQuery> queries = queriesFor(s.id());
+    StreamPipeline p = new StreamPipeline(vertx, s, worker, queries, trackerConfig(config.tracker()), ids, listeners);
     pipelines.put(s.id(), p);
     streamConfigs.put(s.id(), s);
+    standing.put(s.id(), queries);
     p.start().onComplete(r -> LOG.log(System.Logger.Level.INFO, "stream " + s.id() + " ended: "
         + (r.succeeded() ? r.result() : r.cause().getMessage())));
     return info(s.id());
@@ -144,6 +146,7 @@ public final class AgentRuntime implements AutoCloseable {
     synchronized (this) {
       p = pipelines.remove(id);
       streamConfigs.remove(id);
+      standing.remove(id);
     }
     if (p == null) return false;
     p.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -162,7 +165,7 @@ public final class AgentRuntime implements AutoCloseable {
     StreamPipeline p = pipelines.get(id);
     StreamStats st = p.stats();
     return new StreamInfo(id, streamConfigs.get(id).url().redacted(), p.state(), p.processed(), p.failed(), st,
-        queriesFor(id).stream().map(q -> q.query().text()).toList());
+        standing.get(id).stream().map(q -> q.query().text()).toList());
   }
 
   /** An ad-hoc query about a stream's latest frame. Bad query text fails the future with IllegalArgumentException. */

@@ -152,21 +152,21 @@ public final class SimCommand implements Callable<Integer> {
             new MailboxConfig(MailboxConfig.MailboxPolicy.ALL, MailboxConfig.DEFAULT_ALL_CAPACITY), StreamConfig.Pacing.FAST,
             false, Duration.ofSeconds(10), Duration.ofSeconds(30), BackoffConfig.defaults(), "sim_camera", 0, 0);
         TrackerConfig tc = TrackerConfig.DEFAULTS.withFrameRate(info != null ? info.frameRate() : TrackerConfig.DEFAULT_FRAME_RATE);
-        StreamPipeline p = new StreamPipeline(vertx, sc, worker, standing, tc, IdSource.sequential(), listeners);
-        var done = p.start().toCompletionStage().toCompletableFuture();
+        // --frames N: the N-th result stops ingest from the event loop (no polling); in-flight work still lands.
+        StreamPipeline[] self = new StreamPipeline[1];
         if (frames > 0) {
-          while (!done.isDone()) {
-            if (p.processed() >= frames) {
-              p.stop().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-              break;
+          listeners.add(new dev.glimpse.agent.pipeline.PipelineListener() {
+            private int seen;
+
+            @Override
+            public void onFrame(String stream, dev.glimpse.agent.pipeline.FrameResult r) {
+              if (++seen == frames) self[0].stop();
             }
-            try {
-              done.get(200, TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.TimeoutException e) {
-              // poll the frame count
-            }
-          }
+          });
         }
+        StreamPipeline p = new StreamPipeline(vertx, sc, worker, standing, tc, IdSource.sequential(), listeners);
+        self[0] = p;
+        var done = p.start().toCompletionStage().toCompletableFuture();
         StreamStats stats = done.get();
         if (rp != null) {
           rp.close();                                               // flush before counting
@@ -210,9 +210,9 @@ public final class SimCommand implements Callable<Integer> {
         MotResult r = MotMetrics.evaluate(cut, new MotSequence(target.name(), n, rows));
         SimScoring.Counts c = new SimScoring.Counts();
         double[] gc = new double[n];
+        Map<Integer, List<MotRow>> byFrame = cut.rows().stream().collect(java.util.stream.Collectors.groupingBy(MotRow::frame));
         for (int f = 1; f <= n; f++) {
-          int frame = f;
-          List<MotRow> fr = cut.rows().stream().filter(x -> x.frame() == frame).toList();
+          List<MotRow> fr = byFrame.getOrDefault(f, List.of());
           gc[f - 1] = fr.stream().filter(MotRow::considered).count();
           SimScoring.score(c, f - 1 < dets.size() ? dets.get(f - 1) : List.of(), fr);
         }
