@@ -13,6 +13,7 @@ import java.util.Iterator;
 import java.util.Locale;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 
@@ -26,6 +27,13 @@ public final class ImageDecoding {
 
   /** Largest frame accepted, in pixels (8192 × 8192); larger ones are dropped before decoding. */
   public static final long MAX_PIXELS = 8192L * 8192L;
+
+  /**
+   * Most bytes of decoded pixels one byte of a compressed image may stand for. Deflate (PNG) cannot expand past
+   * 1032:1 and JPEG stays far below, so an image claiming more is truncated or forged: it is dropped before the
+   * decoder allocates its raster (a 69-byte PNG header claiming 8192 × 8192 16-bit RGBA would cost 512 MiB).
+   */
+  public static final int MAX_EXPANSION = 1100;
 
   /** Unpacks a raw image: rgb8, bgr8 or mono8, any step ≥ the row length (padding is removed). */
   public static RosImage fromImage(Image m) throws MalformedSampleException {
@@ -83,7 +91,14 @@ public final class ImageDecoding {
       ImageReader reader = readers.next();
       try {
         reader.setInput(in, true, true);
-        checkSize(reader.getWidth(0), reader.getHeight(0));
+        long w = reader.getWidth(0), h = reader.getHeight(0);
+        checkSize(w, h);
+        long pixelBytes = (w * h * bitsPerPixel(reader) + 7) / 8;
+        if (pixelBytes > (long) MAX_EXPANSION * data.length) {
+          throw new MalformedSampleException(data.length + " bytes of " + reader.getFormatName() + " claim " + w + "x"
+              + h + " (" + pixelBytes + " bytes of pixels, more than " + MAX_EXPANSION + " per compressed byte): "
+              + "truncated or forged");
+        }
         return reader.read(0);
       } finally {
         reader.dispose();
@@ -91,6 +106,19 @@ public final class ImageDecoding {
     } catch (IOException | RuntimeException e) {
       throw new MalformedSampleException("compressed image does not decode: " + e);
     }
+  }
+
+  /** Bits per pixel of the image as stored (e.g. 64 for 16-bit RGBA PNG, 1 for bilevel). */
+  private static int bitsPerPixel(ImageReader reader) throws IOException {
+    ImageTypeSpecifier type = reader.getRawImageType(0);
+    if (type == null) {
+      Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
+      if (!types.hasNext()) throw new IOException("no image type");
+      type = types.next();
+    }
+    int bits = 0;
+    for (int b : type.getSampleModel().getSampleSize()) bits += b;
+    return Math.max(1, bits);
   }
 
   /** The raster's bytes when they are exactly the packed pixels (a fresh decode or our own conversion). */

@@ -5,6 +5,7 @@ import dev.glimpse.ros.cdr.CdrReader;
 import dev.glimpse.ros.cdr.MalformedSampleException;
 import dev.glimpse.ros.dds.DdsCounters;
 import dev.glimpse.ros.dds.DdsParticipant;
+import dev.glimpse.ros.dds.RawReader;
 import dev.glimpse.ros.msg.Detection2DArray;
 import dev.glimpse.ros.msg.DiagnosticArray;
 import dev.glimpse.ros.msg.DiagnosticArray.DiagnosticStatus;
@@ -34,6 +35,7 @@ import java.util.function.Consumer;
  */
 public final class RosBridge implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(RosBridge.class.getName());
+  private static final Consumer<MalformedSampleException> DROPPED_QUIETLY = e -> { };
 
   private final RosBridgeConfig config;
   private final DdsParticipant participant;
@@ -84,7 +86,7 @@ public final class RosBridge implements AutoCloseable {
   public synchronized <T> Subscription subscribe(String topic, MessageType<T> type, QosProfile qos,
       Consumer<? super T> callback) {
     Objects.requireNonNull(callback, "callback");
-    return subscribe(topic, type, qos, m -> m, callback);
+    return subscribeRaw(topic, type, qos, decoding(type, m -> m, callback, DROPPED_QUIETLY));
   }
 
   /** The detections and label-info publishers of {@code stream}, on the configured topics and QoS. */
@@ -116,13 +118,32 @@ public final class RosBridge implements AutoCloseable {
   /** Frames from a {@code sensor_msgs/Image} topic (rgb8, bgr8, mono8), with the images QoS (REP-2003 sensor data). */
   public Subscription subscribeImages(String topic, Consumer<RosImage> frames) {
     Objects.requireNonNull(frames, "frames");
-    return subscribe(topic, RosTypes.IMAGE, config.qos().images(), ImageDecoding::fromImage, frames);
+    return subscribeImages(topic, RosImageSource.Kind.RAW,
+        imageDecoding(RosImageSource.Kind.RAW, frames, DROPPED_QUIETLY));
   }
 
   /** Frames from a {@code sensor_msgs/CompressedImage} topic (jpeg, png), decoded with javax.imageio. */
   public Subscription subscribeCompressedImages(String topic, Consumer<RosImage> frames) {
     Objects.requireNonNull(frames, "frames");
-    return subscribe(topic, RosTypes.COMPRESSED_IMAGE, config.qos().images(), ImageDecoding::fromCompressed, frames);
+    return subscribeImages(topic, RosImageSource.Kind.COMPRESSED,
+        imageDecoding(RosImageSource.Kind.COMPRESSED, frames, DROPPED_QUIETLY));
+  }
+
+  /** An image topic of {@code kind} with the images QoS; each sample goes to {@code handler} ({@link #imageDecoding}). */
+  Subscription subscribeImages(String topic, RosImageSource.Kind kind, RawReader.SampleHandler handler) {
+    return subscribeRaw(topic, kind == RosImageSource.Kind.RAW ? RosTypes.IMAGE : RosTypes.COMPRESSED_IMAGE,
+        config.qos().images(), handler);
+  }
+
+  /**
+   * The receive thread's work for one sample of an image topic: CDR → Image or CompressedImage → {@link RosImage}
+   * ({@link ImageDecoding}) → {@code frames}. A sample that does not decode goes to {@code dropped} instead, and is
+   * then counted as malformed by the reader ({@link #counters()}).
+   */
+  static RawReader.SampleHandler imageDecoding(RosImageSource.Kind kind, Consumer<RosImage> frames,
+      Consumer<MalformedSampleException> dropped) {
+    return kind == RosImageSource.Kind.RAW ? decoding(RosTypes.IMAGE, ImageDecoding::fromImage, frames, dropped)
+        : decoding(RosTypes.COMPRESSED_IMAGE, ImageDecoding::fromCompressed, frames, dropped);
   }
 
   /** Queries ({@code std_msgs/String}) from the query topic ({@code /glimpse/query} by default). */
@@ -155,13 +176,30 @@ public final class RosBridge implements AutoCloseable {
     R apply(T message) throws MalformedSampleException;
   }
 
-  /** Subscribes with a further checked conversion; its failures count as malformed samples. */
-  private synchronized <T, R> Subscription subscribe(String topic, MessageType<T> type, QosProfile qos,
-      Check<? super T, ? extends R> convert, Consumer<? super R> callback) {
+  /** Subscribes {@code handler} to {@code topic}; the samples it rejects as malformed are counted by the reader. */
+  private synchronized Subscription subscribeRaw(String topic, MessageType<?> type, QosProfile qos,
+      RawReader.SampleHandler handler) {
     String fq = config.resolve(topic, "");
-    Subscription s = new Subscription(fq, participant.reader(RosBridgeConfig.ddsTopicName(fq), type, qos,
-        cdr -> callback.accept(convert.apply(type.decode(CdrReader.open(cdr))))));
+    Subscription s = new Subscription(fq, participant.reader(RosBridgeConfig.ddsTopicName(fq), type, qos, handler));
     owned.add(s);
     return s;
+  }
+
+  /**
+   * CDR → message → a further checked conversion → callback. A sample that does not decode goes to {@code dropped}
+   * and is rethrown, so that the reader counts and logs it; the callback never sees it.
+   */
+  private static <T, R> RawReader.SampleHandler decoding(MessageType<T> type, Check<? super T, ? extends R> convert,
+      Consumer<? super R> callback, Consumer<MalformedSampleException> dropped) {
+    return cdr -> {
+      R value;
+      try {
+        value = convert.apply(type.decode(CdrReader.open(cdr)));
+      } catch (MalformedSampleException e) {
+        dropped.accept(e);
+        throw e;
+      }
+      callback.accept(value);
+    };
   }
 }

@@ -4,10 +4,13 @@ import dev.glimpse.ingest.FrameSource;
 import dev.glimpse.ingest.SourceException;
 import dev.glimpse.ingest.SourceInfo;
 import dev.glimpse.ingest.SourceOpener;
+import dev.glimpse.ros.cdr.MalformedSampleException;
+import dev.glimpse.ros.dds.RawReader;
 import dev.glimpse.types.Frame;
 import dev.glimpse.types.PixelBuffer;
 import dev.glimpse.types.PixelFormat;
 import dev.glimpse.types.Stamp;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -23,6 +26,12 @@ import java.util.function.LongSupplier;
  * <p><b>Buffering.</b> An image topic is live: the bridge's receive thread puts each decoded image in a bounded
  * mailbox of {@code capacity} images (default 1). When it is full the oldest image is dropped and counted
  * ({@link #drops()}): the newest image always wins, and the receive thread never waits for the consumer.
+ *
+ * <p><b>Bad samples.</b> A sample on the topic that does not decode into an image (truncated, a length past its
+ * end, an encoding we do not take, pixel data that does not fill width × height, a corrupt JPEG) is dropped and
+ * counted here ({@link #malformed()}) as well as by the bridge; the images before and after it are unaffected. As a
+ * {@link FrameSource}, each frame reports the samples dropped since the previous one as {@code corrupt}, as ingest
+ * counts a video's damaged frames.
  *
  * <p><b>Two ways to read.</b> {@link #take(Duration)} / {@link #poll()} give a complete {@link Frame}: stream id,
  * sequence (+1 per frame delivered; a gap = frames dropped here), capture time = the ROS header stamp
@@ -73,17 +82,20 @@ public final class RosImageSource implements FrameSource {
     public Options withFirstImageTimeout(Duration t) { return new Options(streamId, format, capacity, t); }
   }
 
-  /** An image as it arrived, with its receive time. */
-  private record Received(RosImage image, long monotonicNanos) {}
+  /** An image as it arrived, with its receive time and how many malformed samples the topic had sent by then. */
+  private record Received(RosImage image, long monotonicNanos, long malformedSoFar) {}
 
   private final String topic;
   private final Kind kind;
   private final Options options;
   private final LongSupplier monotonic;
   private final ArrayDeque<Received> mailbox = new ArrayDeque<>();
+  private final RawReader.SampleHandler handler;
   private final Subscription subscription;
   private long received;
   private long drops;
+  private long malformed;
+  private long malformedReported; // by next(), as Decoded.corrupt
   private long sequence;
   private boolean closed;
   private RosImage first; // fixes info() for the session
@@ -93,8 +105,8 @@ public final class RosImageSource implements FrameSource {
     this.kind = Objects.requireNonNull(kind, "kind");
     this.options = Objects.requireNonNull(options, "options");
     this.monotonic = Objects.requireNonNull(monotonic, "monotonic");
-    this.subscription = kind == Kind.RAW ? ros.subscribeImages(topic, this::offer)
-        : ros.subscribeCompressedImages(topic, this::offer);
+    this.handler = RosBridge.imageDecoding(kind, this::offer, this::dropped);
+    this.subscription = ros.subscribeImages(topic, kind, handler);
   }
 
   /** Subscribes to {@code topic} (relative names resolve in the bridge's namespace); frames start arriving now. */
@@ -135,14 +147,26 @@ public final class RosImageSource implements FrameSource {
   /** The subscription (matched publishers, waiting for a publisher). */
   public Subscription subscription() { return subscription; }
 
-  /** Images received from the topic (decoded ones; malformed samples are counted by the bridge). */
+  /** Images received from the topic (decoded ones; malformed samples are counted in {@link #malformed()}). */
   public synchronized long received() { return received; }
+
+  /** Samples on the topic dropped because they did not decode into an image (also counted by the bridge). */
+  public synchronized long malformed() { return malformed; }
 
   /** Images dropped because the mailbox was full (the consumer was slower than the topic). */
   public synchronized long drops() { return drops; }
 
   /** Images waiting in the mailbox. */
   public synchronized int queued() { return mailbox.size(); }
+
+  /**
+   * What the receive thread runs for each sample of the topic (serialized, encapsulation header included): decodes
+   * it and offers the image, or counts it as malformed and rethrows, for the bridge to count. Tests feed samples
+   * through it directly.
+   */
+  void onSample(MemorySegment cdr) throws Exception {
+    handler.onSample(cdr);
+  }
 
   /** Receive thread: newest wins. Never blocks. */
   private void offer(RosImage image) {
@@ -155,9 +179,14 @@ public final class RosImageSource implements FrameSource {
         mailbox.pollFirst();
         drops++;
       }
-      mailbox.addLast(new Received(image, now));
+      mailbox.addLast(new Received(image, now, malformed));
       notifyAll();
     }
+  }
+
+  /** Receive thread: a sample that did not decode. */
+  private synchronized void dropped(MalformedSampleException e) {
+    if (!closed) malformed++;
   }
 
   /**
@@ -236,7 +265,8 @@ public final class RosImageSource implements FrameSource {
    * FrameSource: converts the next image into {@code dst}. Waits up to the first-image timeout for one; returns null
    * when none came (the grab loop treats a live source's null as a lost session and reopens) or when closed.
    *
-   * @return the header stamp as PTS (µs since the epoch), no damage
+   * @return the header stamp as PTS (µs since the epoch); as corrupt, the samples dropped as malformed since the
+   *     previous frame
    * @throws SourceException (not permanent) when the image size differs from {@link #info()}'s
    */
   @Override
@@ -255,11 +285,14 @@ public final class RosImageSource implements FrameSource {
       throw new SourceException(name(), "image size changed from " + info.width() + "x" + info.height() + " to "
           + img.width() + "x" + img.height(), false);
     }
+    long corrupt;
     synchronized (this) {
       sequence++;
+      corrupt = r.malformedSoFar() - malformedReported;
+      malformedReported = r.malformedSoFar();
     }
     convert(img, options.format(), dst);
-    return new Decoded(micros(img.stamp()), 0, false);
+    return new Decoded(micros(img.stamp()), (int) Math.min(Integer.MAX_VALUE, corrupt), false);
   }
 
   private synchronized Received await(long timeoutNanos) throws InterruptedException {

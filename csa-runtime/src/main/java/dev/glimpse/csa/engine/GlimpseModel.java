@@ -1,5 +1,6 @@
 package dev.glimpse.csa.engine;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.glimpse.csa.LanguageModel;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
@@ -56,24 +58,33 @@ public final class GlimpseModel implements AutoCloseable {
     Vocabulary vocab = null;
     List<String> classes = List.of(), colors = List.of();
     String name = dir.getFileName().toString();
+    Path configJson = dir.resolve("config.json");
+    JsonNode root = null;
     try {
-      ec = EncoderConfig.load(dir.resolve("config.json"));
-    } catch (IOException | IllegalArgumentException e) {
-      problems.add(e.getMessage());
-    }
-    try {
-      lc = LmConfig.load(dir.resolve("config.json"));
+      root = new ObjectMapper().readTree(configJson.toFile());
+      if (root == null || !root.isObject()) {
+        problems.add(configJson + ": expected a JSON object (export one with python3 -m training.export)");
+        root = null;
+      }
     } catch (IOException e) {
-      problems.add(e.getMessage());
+      problems.add(configJson + ": " + (e instanceof JsonProcessingException j ? "not valid JSON: " + j.getOriginalMessage()
+          : e.getMessage()));
     }
-    try {
-      JsonNode root = new ObjectMapper().readTree(dir.resolve("config.json").toFile());
+    if (root != null) { // an unreadable config.json is one problem, not one per reader
+      try {
+        ec = EncoderConfig.load(configJson);
+      } catch (IOException | IllegalArgumentException e) {
+        problems.add(e.getMessage());
+      }
+      try {
+        lc = LmConfig.load(configJson);
+      } catch (IOException e) {
+        problems.add(e.getMessage());
+      }
       classes = strings(root.path("classes"));
       colors = strings(root.path("colors"));
       name = root.path("name").asText(name);
-      if (classes.isEmpty() || colors.isEmpty()) problems.add("config.json: 'classes' and 'colors' lists are missing");
-    } catch (IOException e) {
-      problems.add("config.json: " + e.getMessage());
+      if (classes.isEmpty() || colors.isEmpty()) problems.add(configJson + ": 'classes' and 'colors' lists are missing");
     }
     try {
       vocab = Vocabulary.load(dir.resolve("tokenizer.json"));
@@ -102,7 +113,8 @@ public final class GlimpseModel implements AutoCloseable {
     if (!problems.isEmpty()) {
       if (ew != null) ew.close();
       if (lw != null) lw.close();
-      throw new IOException("cannot load the model in " + dir + ":\n  - " + String.join("\n  - ", problems));
+      // the vision and language halves open the same checkpoint: a problem with the file itself is listed once
+      throw new IOException("cannot load the model in " + dir + ":\n  - " + String.join("\n  - ", new LinkedHashSet<>(problems)));
     }
     return new GlimpseModel(dir, name, new VisionEncoder(kernels, ec, ew), new LanguageModel(lc, lw, kernels), lw,
         vocab, classes, colors);

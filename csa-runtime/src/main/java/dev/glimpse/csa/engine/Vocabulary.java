@@ -1,7 +1,9 @@
 package dev.glimpse.csa.engine;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,6 +26,10 @@ public final class Vocabulary {
   private static final Pattern PIECE = Pattern.compile("<\\|[^|>]*\\|>|[0-9]+|[^\\W\\d_]+|[^\\w\\s]|_",
       Pattern.UNICODE_CHARACTER_CLASS);
 
+  /** Largest token id read (the table of tokens is sized by the largest id; real vocabularies are far smaller). */
+  public static final int MAX_ID = (1 << 20) - 1;
+  private static final String REGENERATE = " (regenerate it: python3 -m training.tokenizer --write FILE)";
+
   private final Map<String, Integer> ids;
   private final String[] tokens;
   final int pad, bos, eos, unk, frame, frameEnd, query, answer, ref, refEnd, box, boxEnd, point, pointEnd, count,
@@ -43,7 +49,7 @@ public final class Vocabulary {
     for (String s : specials) if (!ids.containsKey(s)) missing.add(s);
     if (!missing.isEmpty()) {
       throw new IOException("tokenizer.json lacks " + (missing.size() > 8 ? missing.size() + " required tokens, e.g. "
-          + missing.subList(0, 8) : missing) + " (regenerate it: python3 -m training.tokenizer --write FILE)");
+          + missing.subList(0, 8) : missing) + REGENERATE);
     }
     pad = ids.get("<|pad|>"); bos = ids.get("<|bos|>"); eos = ids.get("<|eos|>"); unk = ids.get("<|unk|>");
     frame = ids.get("<|frame|>"); frameEnd = ids.get("<|/frame|>"); query = ids.get("<|query|>");
@@ -57,16 +63,42 @@ public final class Vocabulary {
     lastWord = last;
   }
 
-  /** Reads the vocabulary of {@code tokenizer.json} ({@code model.vocab}, WordLevel). */
+  /**
+   * Reads the vocabulary of {@code tokenizer.json} ({@code model.vocab}, WordLevel). Ids are checked before anything
+   * is sized by them: each is an integer 0..{@value #MAX_ID}, and no two tokens share one. (The model then checks
+   * the largest against its vocab_size.)
+   */
   public static Vocabulary load(Path tokenizerJson) throws IOException {
-    JsonNode root = new ObjectMapper().readTree(tokenizerJson.toFile());
-    JsonNode model = root.path("model");
+    JsonNode root;
+    try {
+      root = new ObjectMapper().readTree(tokenizerJson.toFile());
+    } catch (JsonProcessingException e) {
+      throw new IOException(tokenizerJson + ": not valid JSON: " + e.getOriginalMessage() + REGENERATE);
+    }
+    JsonNode model = root == null ? MissingNode.getInstance() : root.path("model");
     if (!"WordLevel".equals(model.path("type").asText()) || !model.path("vocab").isObject()) {
-      throw new IOException(tokenizerJson + ": expected a WordLevel model with a vocab object "
-          + "(regenerate it: python3 -m training.tokenizer --write FILE)");
+      throw new IOException(tokenizerJson + ": expected a WordLevel model with a vocab object" + REGENERATE);
     }
     Map<String, Integer> ids = new HashMap<>();
-    model.path("vocab").properties().forEach(e -> ids.put(e.getKey(), e.getValue().asInt()));
+    Map<Integer, String> byId = new HashMap<>();
+    List<String> bad = new ArrayList<>();
+    for (Map.Entry<String, JsonNode> e : model.path("vocab").properties()) {
+      JsonNode id = e.getValue();
+      if (!id.isIntegralNumber() || !id.canConvertToInt() || id.asInt() < 0 || id.asInt() > MAX_ID) {
+        bad.add("'" + e.getKey() + "' has id " + id + " (ids are integers 0.." + MAX_ID + ")");
+        continue;
+      }
+      String other = byId.putIfAbsent(id.asInt(), e.getKey());
+      if (other != null) {
+        String first = other.compareTo(e.getKey()) < 0 ? other : e.getKey(), second = first.equals(other) ? e.getKey() : other;
+        bad.add("'" + first + "' and '" + second + "' both have id " + id);
+      }
+      ids.put(e.getKey(), id.asInt());
+    }
+    if (!bad.isEmpty()) {
+      throw new IOException(tokenizerJson + ": " + (bad.size() > 8 ? bad.size() + " bad ids, e.g. " + bad.subList(0, 8)
+          : String.join("; ", bad)) + REGENERATE);
+    }
     return new Vocabulary(ids);
   }
 
