@@ -85,10 +85,7 @@ public final class EvalModelCommand implements Callable<Integer> {
       } catch (IOException e) {
         throw new CommandLine.ParameterException(spec.commandLine(), "--compare: " + e.getMessage());
       }
-      if (reference.answers().size() != manifest.queryCount()) {
-        throw new CommandLine.ParameterException(spec.commandLine(), "--compare: " + compare + " holds "
-            + reference.answers().size() + " answers, the manifest " + manifest.queryCount() + " queries");
-      }
+      checkSameQueries(reference, manifest);
     }
     Path outFile = out != null ? out : manifestDir.resolve("java.json");
     PrintWriter err = spec.commandLine().getErr();
@@ -207,6 +204,30 @@ public final class EvalModelCommand implements Callable<Integer> {
           problems.size()))));
     }
     return out;
+  }
+
+  /** Fails before the long run when the reference does not answer this manifest's queries in its order. */
+  private void checkSameQueries(EvalReport reference, EvalManifest manifest) {
+    String problem = null;
+    if (reference.answers().size() != manifest.queryCount()) {
+      problem = "it holds " + reference.answers().size() + " answers, the manifest " + manifest.queryCount()
+          + " queries";
+    } else {
+      int i = 0;
+      for (EvalManifest.Scene s : manifest.scenes()) {
+        for (EvalManifest.Item item : s.queries()) {
+          AnswerRecord a = reference.answers().get(i++);
+          if (problem == null && (a.scene() != s.id() || !a.query().equals(item.text()))) {
+            problem = "its answer " + (i - 1) + " is to scene " + a.scene() + " '" + a.query() + "', the manifest's "
+                + "query " + (i - 1) + " is scene " + s.id() + " '" + item.text() + "'";
+          }
+        }
+      }
+    }
+    if (problem != null) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--compare: " + compare + " was not made from "
+          + "this manifest: " + problem);
+    }
   }
 
   /** The reference's own answers scored here: checks the metric port against the reference's numbers. */

@@ -101,6 +101,17 @@ class EvalModelCommandTest {
     assertEquals(2, r.code());
     assertTrue(r.err().contains("metrics.box_recall: expected a number"), r.err());
 
+    Path wrong = tmp.resolve("wrong.json");
+    String metrics = "\"metrics\": {\"syntax_valid\": 1, \"box_recall\": 1, \"box_precision\": 1, \"point_hit_rate\": 1, "
+        + "\"point_precision\": 1, \"count_exact\": 1, \"absent_empty\": 1, \"n_queries\": 3}";
+    String answer = "{\"scene\": %d, \"query\": \"%s\", \"answer\": \"\", \"tokens\": []}";
+    Files.writeString(wrong, "{" + metrics + ", \"answers\": [" + answer.formatted(0, "box all objects") + ", "
+        + answer.formatted(0, "count person") + ", " + answer.formatted(1, "point to all red person") + "]}");
+    Result other = run("eval", "model", "--model", SMOKE, "--manifest", dir.toString(), "--compare", wrong.toString());
+    assertEquals(2, other.code());
+    assertTrue(other.err().contains("was not made from this manifest: its answer 1 is to scene 0 'count person', "
+        + "the manifest's query 1 is scene 0 'count cone'"), other.err());
+
     String json = Files.readString(dir.resolve("manifest.json"));
     Files.writeString(dir.resolve("manifest.json"), json.replaceFirst("\"rgb_sha256\" : \"[0-9a-f]+\"",
         "\"rgb_sha256\" : \"" + "0".repeat(64) + "\""));
