@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 
 /** {@code glimpse eval}: scores outputs against ground truth. */
 @Command(name = "eval", mixinStandardHelpOptions = true, description = "Score outputs against ground truth.",
-    subcommands = {EvalMotCommand.class})
+    subcommands = {EvalMotCommand.class, EvalModelCommand.class})
 public final class EvalCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
