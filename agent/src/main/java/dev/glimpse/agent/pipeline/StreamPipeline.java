@@ -114,14 +114,20 @@ public final class StreamPipeline {
         System.getLogger(StreamPipeline.class.getName()).log(System.Logger.Level.WARNING,
             "stream " + config.id() + ": engine failed on frame " + frame.sequence() + ": " + e.getMessage());
       } else {
-        publish(r, stamp, frameId);
+        publish(r, stamp, frameId, pts);
       }
       if (ended) finishIfIdle();
       else stream.fetch(1);
     }));
   }
 
-  private void publish(FrameResult r, Stamp stamp, String frameId) {
+  /**
+   * Publishes one frame's answers and tracks. The tracker steps by media time (the frame's presentation time, or its
+   * ingest time when the source has none), not by the wall-clock stamp the headers carry: frames read ahead into the
+   * mailbox get wall stamps milliseconds apart and later ones seconds apart while the engine works, which would make
+   * the tracker's clock race and expire every track.
+   */
+  private void publish(FrameResult r, Stamp stamp, String frameId, long mediaMicros) {
     processed.incrementAndGet();
     for (PipelineListener l : listeners) l.onFrame(config.id(), r);
     for (StandingQuery q : queries) {
@@ -129,9 +135,15 @@ public final class StreamPipeline {
       if (a == null) continue;
       Detections dets = new Detections(config.id(), r.sequence(), stamp, frameId, r.width(), r.height(),
           a.detections().stream().filter(d -> d.frameOffset() == 0).toList());
-      List<Track> tracks = trackers.get(q.query().text()).update(dets);
+      List<Track> tracks = trackers.get(q.query().text()).update(onMediaClock(dets, mediaMicros));
       for (PipelineListener l : listeners) l.onTracks(config.id(), q, r, dets, tracks);
     }
+  }
+
+  /** The same detections stamped with the frame's media time, the clock the tracker steps by. */
+  static Detections onMediaClock(Detections dets, long mediaMicros) {
+    return new Detections(dets.streamId(), dets.sequence(), Stamp.ofNanos(Math.multiplyExact(mediaMicros, 1000L)),
+        dets.frameId(), dets.width(), dets.height(), dets.items());
   }
 
   private void finishIfIdle() {

@@ -52,7 +52,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "sim", mixinStandardHelpOptions = true,
     description = {"Replay a video through the perception pipeline and score it.",
-        "Writes DIR/<query-slug>.txt (MOTChallenge), DIR/metrics.json, DIR/*.png and DIR/report.md."})
+        "Writes DIR/<query-slug>.txt (MOTChallenge tracks), DIR/<query-slug>.det.txt (the model's boxes before tracking), DIR/metrics.json, DIR/*.png and DIR/report.md."})
 public final class SimCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
   @Mixin EngineOptions engine = new EngineOptions();
@@ -200,6 +200,11 @@ public final class SimCommand implements Callable<Integer> {
       ObjectNode o = qs.putObject(text);
       o.put("file", txt.getFileName().toString());
       List<List<Detection>> dets = rec.detections.getOrDefault(text, List.of());
+      List<MotRow> detRows = new ArrayList<>();                  // the model's boxes before tracking (MOT det format)
+      for (int i = 0; i < dets.size(); i++) {
+        for (Detection d : dets.get(i)) if (d.box() != null) detRows.add(MotRow.ofTracker(i + 1, -1, d.box(), d.score()));
+      }
+      MotChallengeIo.writeRows(out.resolve(q.slug() + ".det.txt"), detRows, false);
       double[] pc = new double[n];
       for (int i = 0; i < Math.min(n, dets.size()); i++) pc[i] = dets.get(i).size();
       predCounts.put(text, pc);

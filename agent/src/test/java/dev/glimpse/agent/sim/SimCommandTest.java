@@ -7,10 +7,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.glimpse.agent.cli.GlimpseCli;
 import dev.glimpse.sim.eval.MotChallengeIo;
+import dev.glimpse.sim.eval.MotRow;
+import dev.glimpse.tracker.IdSource;
+import dev.glimpse.tracker.MultiLabelTracker;
+import dev.glimpse.tracker.TrackerConfig;
+import dev.glimpse.types.Detection;
+import dev.glimpse.types.Detections;
+import dev.glimpse.types.Stamp;
+import dev.glimpse.types.Track;
+import dev.glimpse.types.TrackState;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,6 +96,47 @@ class SimCommandTest {
         "same video, same model: the same tracks");
     JsonNode mb = new ObjectMapper().readTree(b.resolve("metrics.json").toFile());
     assertEquals(person, mb.get("queries").get("box all person"), "same scores");
+  }
+
+  /**
+   * The tracks of a replay follow the video's own clock: replaying the model's boxes ({@code <slug>.det.txt}) through a
+   * fresh tracker at 30 frames per second gives the tracks the run wrote, although the engine took a different wall
+   * time on every frame. Uses the shipped model, which finds objects in the rendered scene.
+   */
+  @Test
+  void tracksStepByTheVideoClockNotByTheWallClock() throws Exception {
+    Path out = tmp.resolve("clock");
+    Path shipped = Path.of("../models/glimpse-tiny").toAbsolutePath().normalize();
+    Run r = glimpse("sim", "--model", shipped.toString(), "--kernels", "vector", "--threads", "2", "--context", "1",
+        "--video", seq.resolve("video.mp4").toString(), "--query", "box all objects", "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    List<MotRow> dets = MotChallengeIo.readRows(out.resolve("box_all_objects.det.txt"));
+    assertTrue(dets.size() >= FRAMES, "the model boxes objects in most frames: " + dets.size() + " boxes");
+    Map<Integer, List<Detection>> byFrame = new TreeMap<>();
+    for (MotRow d : dets) {
+      byFrame.computeIfAbsent(d.frame(), k -> new ArrayList<>()).add(Detection.ofBox("objects", d.box(), d.conf()));
+    }
+    MultiLabelTracker tracker = new MultiLabelTracker(TrackerConfig.DEFAULTS.withFrameRate(30), IdSource.sequential());
+    List<MotRow> replay = new ArrayList<>();
+    for (int f = 1; f <= FRAMES; f++) {
+      Detections d = new Detections("sim", f - 1, Stamp.ofNanos(Math.round((f - 1) * 1e9 / 30)), "camera", 252, 168,
+          byFrame.getOrDefault(f, List.of()));
+      for (Track t : tracker.update(d)) {
+        if (t.state() == TrackState.TRACKED && t.box() != null) replay.add(MotRow.ofTracker(f, t.id(), t.box(), t.score()));
+      }
+    }
+    List<MotRow> written = MotChallengeIo.readRows(out.resolve("box_all_objects.txt"));
+    assertTrue(!written.isEmpty(), "the run tracked something");
+    assertEquals(replay.size(), written.size(), "as many track rows as a replay at 30 fps");
+    for (int i = 0; i < replay.size(); i++) {
+      MotRow a = replay.get(i), b = written.get(i);
+      assertEquals(a.frame(), b.frame(), "row " + i);
+      assertEquals(a.id(), b.id(), "row " + i);
+      assertEquals(a.left(), b.left(), 0.01, "row " + i);
+      assertEquals(a.top(), b.top(), 0.01, "row " + i);
+      assertEquals(a.width(), b.width(), 0.01, "row " + i);
+      assertEquals(a.height(), b.height(), 0.01, "row " + i);
+    }
   }
 
   /**
