@@ -56,6 +56,10 @@ public final class EvalModelCommand implements Callable<Integer> {
   @Option(names = "--compare", paramLabel = "FILE", description = "a reference run on the same manifest (DIR/pytorch.json)")
   Path compare;
 
+  @Option(names = "--answers", paramLabel = "FILE",
+      description = "score the answers of an earlier run on this manifest (its java.json) instead of running the engine")
+  Path answersFile;
+
   @Option(names = "--tolerance", defaultValue = "0.5", paramLabel = "POINTS",
       description = "largest accepted metric difference with --compare, in points (default ${DEFAULT-VALUE})")
   double tolerance;
@@ -85,15 +89,33 @@ public final class EvalModelCommand implements Callable<Integer> {
       } catch (IOException e) {
         throw new CommandLine.ParameterException(spec.commandLine(), "--compare: " + e.getMessage());
       }
-      checkSameQueries(reference, manifest);
+      checkSameQueries(reference, manifest, "--compare", compare);
     }
-    Path outFile = out != null ? out : manifestDir.resolve("java.json");
+    EvalReport recorded = null;
+    if (answersFile != null) {
+      if (!Files.isRegularFile(answersFile)) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--answers: no such file " + answersFile);
+      }
+      try {
+        recorded = EvalReport.read(answersFile);
+      } catch (IOException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--answers: " + e.getMessage());
+      }
+      checkSameQueries(recorded, manifest, "--answers", answersFile);
+    }
+    Path outFile = out != null ? out : recorded != null ? null : manifestDir.resolve("java.json");
     PrintWriter err = spec.commandLine().getErr();
     long t0 = System.nanoTime();
     EvalReport ours;
     GroundingMetrics.Result referenceScored = null;
     try (Kernels kernels = engine.createKernels(); GlimpseModel model = engine.load(kernels)) {
       AnswerSyntax syntax = new AnswerSyntax(model.vocabulary());
+      if (recorded != null) {                                      // re-score a finished run, no engine work
+        ours = new EvalReport(recorded.engine(), recorded.model(), recorded.trainedSteps(),
+            scoreReference(recorded, manifest, syntax), recorded.seconds(), recorded.answers());
+        if (reference != null) referenceScored = scoreReference(reference, manifest, syntax);
+        return report(manifest, ours, reference, referenceScored, outFile);
+      }
       List<List<Query>> queries = queries(manifest, model);
       List<AnswerRecord> answers = new ArrayList<>();
       List<GroundingMetrics.Scored> scored = new ArrayList<>();
@@ -120,7 +142,13 @@ public final class EvalModelCommand implements Callable<Integer> {
           (System.nanoTime() - t0) / 1e9, answers);
       if (reference != null) referenceScored = scoreReference(reference, manifest, syntax);
     }
-    ours.write(outFile);
+    return report(manifest, ours, reference, referenceScored, outFile);
+  }
+
+  /** Writes {@code ours} (unless outFile is null), prints the metrics or the comparison; the exit status. */
+  private int report(EvalManifest manifest, EvalReport ours, EvalReport reference,
+      GroundingMetrics.Result referenceScored, Path outFile) throws IOException {
+    if (outFile != null) ours.write(outFile);
     PrintWriter stdout = spec.commandLine().getOut();
     MetricsComparison cmp = null;
     if (reference != null) {
@@ -135,13 +163,13 @@ public final class EvalModelCommand implements Callable<Integer> {
       o.put("manifest", manifestDir.toString());
       o.put("scenes", manifest.scenes().size());
       o.put("seconds", Math.round(ours.seconds() * 10) / 10.0);
-      o.put("answers", outFile.toString());
+      o.put("answers", String.valueOf(outFile != null ? outFile : answersFile));
       o.set("metrics", EvalReport.metricsJson(ours.metrics()));
       if (cmp != null) o.set("compare", cmp.toJson(tolerance));
       stdout.println(new ObjectMapper().writeValueAsString(o));
     } else {
       stdout.printf(Locale.ROOT, "%d scenes, %d queries, %.0f s; answers in %s%n", manifest.scenes().size(),
-          manifest.queryCount(), ours.seconds(), outFile);
+          manifest.queryCount(), ours.seconds(), outFile != null ? outFile : answersFile);
       if (cmp != null) {
         stdout.print(cmp.table("java", "pytorch", tolerance, 20));
       } else {
@@ -207,7 +235,7 @@ public final class EvalModelCommand implements Callable<Integer> {
   }
 
   /** Fails before the long run when the reference does not answer this manifest's queries in its order. */
-  private void checkSameQueries(EvalReport reference, EvalManifest manifest) {
+  private void checkSameQueries(EvalReport reference, EvalManifest manifest, String option, Path file) {
     String problem = null;
     if (reference.answers().size() != manifest.queryCount()) {
       problem = "it holds " + reference.answers().size() + " answers, the manifest " + manifest.queryCount()
@@ -225,7 +253,7 @@ public final class EvalModelCommand implements Callable<Integer> {
       }
     }
     if (problem != null) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--compare: " + compare + " was not made from "
+      throw new CommandLine.ParameterException(spec.commandLine(), option + ": " + file + " was not made from "
           + "this manifest: " + problem);
     }
   }

@@ -91,6 +91,15 @@ class EvalModelCommandTest {
     assertEquals(false, c.get("pass").asBoolean());
     assertTrue(c.get("max_diff_points").asDouble() >= 1.0 - 1e-9, c.toString());
     assertEquals("absent_empty", c.get("scoring_mismatch").get(0).asText(), "the reference's answers give other numbers");
+
+    // A finished run re-scored without the engine: the same numbers, and the same verdicts.
+    Result recorded = run("eval", "model", "--model", SMOKE, "--manifest", dir.toString(), "--answers",
+        first.toString(), "--compare", first.toString());
+    assertEquals(0, recorded.code(), recorded.out() + recorded.err());
+    assertTrue(recorded.out().contains("answers: 3 compared, 0 differ textually"), recorded.out());
+    Result recordedDiff = run("eval", "model", "--model", SMOKE, "--manifest", dir.toString(), "--answers",
+        first.toString(), "--compare", ref.toString());
+    assertEquals(1, recordedDiff.code(), recordedDiff.out() + recordedDiff.err());
   }
 
   @Test
@@ -111,6 +120,11 @@ class EvalModelCommandTest {
     assertEquals(2, other.code());
     assertTrue(other.err().contains("was not made from this manifest: its answer 1 is to scene 0 'count person', "
         + "the manifest's query 1 is scene 0 'count cone'"), other.err());
+    Result otherAnswers = run("eval", "model", "--model", SMOKE, "--manifest", dir.toString(), "--answers",
+        wrong.toString());
+    assertEquals(2, otherAnswers.code());
+    assertTrue(otherAnswers.err().contains("--answers: " + wrong + " was not made from this manifest"),
+        otherAnswers.err());
 
     String json = Files.readString(dir.resolve("manifest.json"));
     Files.writeString(dir.resolve("manifest.json"), json.replaceFirst("\"rgb_sha256\" : \"[0-9a-f]+\"",
