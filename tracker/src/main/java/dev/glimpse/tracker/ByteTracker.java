@@ -7,10 +7,10 @@ import dev.glimpse.types.Stamp;
 import dev.glimpse.types.Track;
 import dev.glimpse.types.TrackState;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * BYTE (Zhang et al., "ByteTrack: Multi-Object Tracking by Associating Every Detection Box", ECCV 2022,
@@ -25,12 +25,14 @@ import java.util.Objects;
  * track is confirmed, so ids never skip (supervision #1355, #1320); unconfirmed tracks are predicted too; the
  * filter steps by the time between stamps; a track needs {@code minimumConsecutiveFrames} matches to confirm.
  *
- * <p>For a moving camera four more steps, each a {@link TrackerConfig} knob that {@link TrackerConfig#BYTETRACK}
+ * <p>For a moving camera six more steps, each a {@link TrackerConfig} knob that {@link TrackerConfig#BYTETRACK}
  * turns off: boxes are filtered in BoT-SORT's xywh state; the first and unconfirmed associations use C-BIoU's
  * buffered IoU; the image motion shared by all tracks is estimated from the first association and compensated
- * (then the first association runs again); and lost tracks get one more chance against the leftover high-score
- * detections with a larger buffer. Velocities are kept relative to the shared motion; published velocities
- * include it.
+ * (then the first association runs again); lost tracks get one more chance against the leftover high-score
+ * detections with a larger buffer, and then one by the box they were last observed at (OC-SORT's
+ * observation-centric recovery), both in order of how recently each track was matched; and a track missed for up
+ * to {@code coastFrames} frames is still published, with its predicted box. Velocities are kept relative to the
+ * shared motion; published velocities include it.
  *
  * <p>Deterministic: tracks are kept in creation order and detections in input order; nothing iterates a hash.
  * Not thread-safe.
@@ -131,17 +133,13 @@ public final class ByteTracker implements Tracker {
 
     // Lost-track association: tracks still unmatched against the high-score detections left, with a larger buffer.
     if (config.lostMatchBuffer() > 0 && geometry instanceof Geometry.Boxes) {
-      List<STrack> unmatched = new ArrayList<>();
-      for (STrack t : remaining) if (t.lastMatchFrame != frame) unmatched.add(t);
-      List<Integer> leftIdx = unused(highUsed);
-      List<Candidate> left = pick(high, leftIdx);
-      int[] third = Association.match(geometry, unmatched, left, config.firstMatchThreshold(), config.fuseScore(),
-          config.lostMatchBuffer());
-      for (int i = 0; i < unmatched.size(); i++) {
-        if (third[i] == Lap.UNASSIGNED) continue;
-        correct(unmatched.get(i), left.get(third[i]));
-        highUsed[leftIdx.get(third[i])] = true;
-      }
+      associateLeftovers(remaining, high, highUsed, false, config.lostMatchBuffer());
+    }
+    // Observation-centric recovery (OCR of OC-SORT, Cao et al., CVPR 2023, arXiv:2203.14360): the same by the box
+    // each track was last observed at, since the prediction of a lost track drifts with a velocity it may no longer
+    // have.
+    if (config.observationRecovery() && geometry instanceof Geometry.Boxes) {
+      associateLeftovers(remaining, high, highUsed, true, config.matchBuffer());
     }
     for (STrack t : remaining) if (t.lastMatchFrame != frame) t.state = TrackState.LOST;
 
@@ -214,7 +212,7 @@ public final class ByteTracker implements Tracker {
   /**
    * Motion compensation from the first association: the change of the shared image motion since the last frame is
    * estimated per axis from the matched TRACKED tracks' innovations (detection centre − predicted centre) by
-   * {@link #robustMean}: each innovation with standard deviation {@link #INNOVATION_STD_FACTOR} × the filter's
+   * {@link RobustMean#of}: each innovation with standard deviation {@link #INNOVATION_STD_FACTOR} × the filter's
    * measurement noise, so far, small objects, whose image motion a camera turn dominates, count more than near,
    * large ones, whose own motion, box jitter and occlusion-driven shape changes are larger in pixels; the prior,
    * {@code cameraMotionNoise} × the frame width × √dt, keeps one or two tracks from dragging every other track
@@ -250,8 +248,8 @@ public final class ByteTracker implements Tracker {
       k++;
     }
     double prior = config.cameraMotionNoise() * width * Math.sqrt(dt);
-    double shiftX = robustMean(innovations[0], sigmas[0], prior);
-    double shiftY = robustMean(innovations[1], sigmas[1], prior);
+    double shiftX = RobustMean.of(innovations[0], sigmas[0], prior);
+    double shiftY = RobustMean.of(innovations[1], sigmas[1], prior);
     for (STrack t : tracks) {
       t.mean[0] += shiftX;
       t.mean[1] += shiftY;
@@ -266,9 +264,6 @@ public final class ByteTracker implements Tracker {
     return trackLeft && detectionLeft;
   }
 
-  /** How far, in standard deviations, an innovation may be from the weighted median and still count. */
-  static final double INLIER_SIGMAS = 3;
-
   /**
    * A matched track's innovation is its measurement noise plus its own unpredicted motion; both grow with its size,
    * and together they are taken as twice the filter's measurement noise, a tenth of the box size.
@@ -276,43 +271,47 @@ public final class ByteTracker implements Tracker {
   static final double INNOVATION_STD_FACTOR = 2;
 
   /**
-   * Weighted mean, weights 1 / σ², of the values within {@link #INLIER_SIGMAS}·σ of their weighted median, shrunk
-   * towards 0 by a zero-mean prior of standard deviation {@code prior} (none when ≤ 0): the posterior mean of a
-   * common offset that every value measures with its own noise.
-   *
-   * @param values (n ≥ 1) measurements of the offset
-   * @param sigmas (n) their standard deviations, > 0
+   * One more association for the tracks of {@code remaining} still unmatched in this frame, against the high-score
+   * detections nobody took: score-fused (when {@code fuseScore}) similarity of the footprints buffered by
+   * {@code buffer}, at least {@code firstMatchThreshold}. Each track stands at its predicted footprint, or, with
+   * {@code byObservation}, at the footprint of its last observation. Tracks take their turn by how recently they
+   * were matched, the most recent first (DeepSORT's matching cascade, Wojke et al., ICIP 2017, §2.3): a track lost
+   * long ago, whose position is the least certain, cannot take the detection of one missed a frame ago.
    */
-  static double robustMean(double[] values, double[] sigmas, double prior) {
-    int n = values.length;
-    Integer[] order = new Integer[n];
-    double total = 0;
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-      total += 1 / (sigmas[i] * sigmas[i]);
+  private void associateLeftovers(List<STrack> remaining, List<Candidate> high, boolean[] highUsed,
+                                  boolean byObservation, double buffer) {
+    TreeMap<Long, List<STrack>> byMissed = new TreeMap<>(); // frames since the last match → tracks, serial order
+    for (STrack t : remaining) {
+      if (t.lastMatchFrame != frame) byMissed.computeIfAbsent(frame - t.lastMatchFrame, k -> new ArrayList<>()).add(t);
     }
-    Arrays.sort(order, (a, b) -> Double.compare(values[a], values[b]));
-    double median = values[order[n - 1]], acc = 0;
-    for (int i : order) {
-      acc += 1 / (sigmas[i] * sigmas[i]);
-      if (acc >= 0.5 * total) {
-        median = values[i];
-        break;
+    for (List<STrack> level : byMissed.values()) {
+      List<Integer> leftIdx = unused(highUsed);
+      if (leftIdx.isEmpty()) return;
+      List<Candidate> left = pick(high, leftIdx);
+      double[][] footprints = new double[level.size()][]; // (tracks, 4)
+      for (int i = 0; i < footprints.length; i++) {
+        STrack t = level.get(i);
+        if (byObservation) {
+          footprints[i] = new double[Geometry.FOOTPRINT];
+          geometry.footprint(t.observation, footprints[i]);
+        } else {
+          footprints[i] = t.footprint;
+        }
+      }
+      int[] matched = Association.match(geometry, level, footprints, left, config.firstMatchThreshold(),
+          config.fuseScore(), buffer);
+      for (int i = 0; i < level.size(); i++) {
+        if (matched[i] == Lap.UNASSIGNED) continue;
+        correct(level.get(i), left.get(matched[i]));
+        highUsed[leftIdx.get(matched[i])] = true;
       }
     }
-    double sw = prior > 0 ? 1 / (prior * prior) : 0, sx = 0;
-    for (int i = 0; i < n; i++) {
-      if (Math.abs(values[i] - median) > INLIER_SIGMAS * sigmas[i]) continue;
-      double w = 1 / (sigmas[i] * sigmas[i]);
-      sw += w;
-      sx += w * values[i];
-    }
-    return sw > 0 ? sx / sw : median;
   }
 
   private STrack start(Candidate c) {
     STrack t = new STrack(nextSerial++, c.detection().label(), axes, frame);
     filter.initiate(c.z(), t.mean, t.cov);
+    System.arraycopy(c.z(), 0, t.observation, 0, axes);
     t.score = c.detection().score();
     geometry.footprint(t.mean, t.footprint);
     if (config.minimumConsecutiveFrames() <= 1) confirm(t);
@@ -322,6 +321,7 @@ public final class ByteTracker implements Tracker {
   /** Kalman update with an associated detection; a lost track becomes tracked again (re-activation). */
   private void correct(STrack t, Candidate c) {
     filter.update(t.mean, t.cov, c.z());
+    System.arraycopy(c.z(), 0, t.observation, 0, axes);
     geometry.footprint(t.mean, t.footprint);
     t.score = c.detection().score();
     t.lastMatchFrame = frame;
@@ -359,10 +359,16 @@ public final class ByteTracker implements Tracker {
     }
   }
 
+  /**
+   * The published form of a track: the footprint of the filter's mean (corrected when matched this frame, predicted
+   * otherwise). A LOST track missed for at most {@code coastFrames} frames is published as TRACKED.
+   */
   private Track publish(STrack t) {
     double fps = config.frameRate();
+    boolean coasting = t.state == TrackState.LOST && frame - t.lastMatchFrame <= config.coastFrames();
     return new Track(t.id, t.label, geometry.box(t.footprint), geometry.point(t.footprint), t.score,
-        (t.mean[axes] + cameraX) * fps, (t.mean[axes + 1] + cameraY) * fps, (int) (frame - t.startFrame), t.state);
+        (t.mean[axes] + cameraX) * fps, (t.mean[axes + 1] + cameraY) * fps, (int) (frame - t.startFrame),
+        coasting ? TrackState.TRACKED : t.state);
   }
 
   private static List<Integer> unused(boolean[] used) {

@@ -7,10 +7,12 @@ import java.util.List;
  * The knobs of {@link ByteTracker} and {@link MultiLabelTracker}. Defaults of the BYTE knobs are ByteTrack's:
  * ifzhang/ByteTrack at commit d1bf019, {@code yolox/tracker/byte_tracker.py} and the argument defaults of
  * {@code tools/demo_track.py} (track_thresh 0.5, track_buffer 30, match_thresh 0.8; its MOT17 evaluation script
- * {@code tools/track.py} uses 0.6 and 0.9 instead). The last five knobs ({@code boxState}, {@code matchBuffer},
- * {@code lostMatchBuffer}, {@code motionCompensation}, {@code cameraMotionNoise}) go beyond ByteTrack for a moving
- * robot camera; {@link #BYTETRACK} turns them off. The config module maps YAML onto this record. Every value is checked when the record is built, and all problems
- * are reported in one exception.
+ * {@code tools/track.py} uses 0.6 and 0.9 instead), except {@code lostTrackBuffer}, which is three times
+ * ByteTrack's. The last seven knobs ({@code boxState}, {@code matchBuffer}, {@code lostMatchBuffer},
+ * {@code motionCompensation}, {@code cameraMotionNoise}, {@code observationRecovery}, {@code coastFrames}) go beyond
+ * ByteTrack for a moving robot camera; {@link #BYTETRACK} turns them off and restores ByteTrack's buffer. The config
+ * module maps YAML onto this record. Every value is checked when the record is built, and all problems are reported
+ * in one exception.
  *
  * <p>Similarity below means IoU for box tracks and {@code max(0, 1 - distance / pointGateDistance)} for point
  * tracks, so the same thresholds serve both primitives.
@@ -43,8 +45,9 @@ import java.util.List;
  *                                     ByteTrack does outside MOT20. Helps when scores are calibrated; turn it off
  *                                     when they are not (e.g. constant scores from a grounding model).
  * @param lostTrackBuffer              how many consecutive frames a track may go unmatched (state LOST) and still be
- *                                     recovered with its id. Raising it bridges longer occlusions but keeps ghost
- *                                     tracks that can capture a new object entering where one left.
+ *                                     recovered with its id. Raising it bridges longer occlusions and brings back
+ *                                     people who left the view while the camera turned away, but keeps ghost tracks
+ *                                     that can capture a new object entering where one left.
  * @param minimumConsecutiveFrames     matched frames in a row a NEW track needs to be confirmed (TRACKED) and
  *                                     receive an id; a NEW track missing one frame is dropped. 1 confirms at once,
  *                                     which lets every false positive surface as a track; ByteTrack's behaviour is
@@ -90,6 +93,20 @@ import java.util.List;
  *                                     with ~5 rad/s² through a 60–100° lens. Raising it follows faster changes of
  *                                     the camera's turn but lets one or two tracks' own motion (or a track that
  *                                     took the wrong detection) move every other track; 0 removes the prior.
+ * @param observationRecovery          OC-SORT's observation-centric recovery as one more association after the
+ *                                     lost-track round: box tracks still unmatched against the high-score detections
+ *                                     left, by the box of their last observation (not the filter's prediction),
+ *                                     buffered by {@code matchBuffer}, similarity at least {@code firstMatchThreshold}
+ *                                     (score-fused when {@code fuseScore}). It re-finds an object that reappears
+ *                                     where it was last seen after the prediction drifted away: behind an occluder,
+ *                                     or at the image border it left through when the camera turns back. It can
+ *                                     also hand a lost track to a different object that appears where it vanished.
+ * @param coastFrames                  a confirmed track missed for at most this many frames is still published as
+ *                                     TRACKED, with its predicted box or point (DeepSORT publishes tracks missed for
+ *                                     one frame). Raising it bridges more missed detections but publishes a box that
+ *                                     drifts further from the object, and one where an object has just left; 0
+ *                                     publishes matched tracks only, as ByteTrack does. A track is removed after
+ *                                     {@code lostTrackBuffer} frames whatever this says.
  */
 public record TrackerConfig(
     double frameRate,
@@ -109,7 +126,9 @@ public record TrackerConfig(
     double matchBuffer,
     double lostMatchBuffer,
     boolean motionCompensation,
-    double cameraMotionNoise) {
+    double cameraMotionNoise,
+    boolean observationRecovery,
+    int coastFrames) {
 
   /** The box filter's state vector (see {@link KalmanFilter}). */
   public enum BoxState {
@@ -133,8 +152,13 @@ public record TrackerConfig(
   /** ByteTrack's unconfirmed association cost limit 0.7. */
   public static final double DEFAULT_UNCONFIRMED_MATCH_THRESHOLD = 0.3;
   public static final boolean DEFAULT_FUSE_SCORE = true;
+  /**
+   * Three times ByteTrack's {@code track_buffer} (30 at 30 fps): with observation recovery this brings back people who
+   * left the simulator's view for up to 3 s (tracker/README.md, "Moving camera").
+   */
+  public static final int DEFAULT_LOST_TRACK_BUFFER = 90;
   /** ByteTrack {@code track_buffer} at 30 fps. */
-  public static final int DEFAULT_LOST_TRACK_BUFFER = 30;
+  public static final int BYTETRACK_LOST_TRACK_BUFFER = 30;
   /** ByteTrack confirms a track on its second matched frame. */
   public static final int DEFAULT_MINIMUM_CONSECUTIVE_FRAMES = 2;
   /** ByteTrack {@code remove_duplicate_stracks}: IoU distance below 0.15. */
@@ -150,21 +174,28 @@ public record TrackerConfig(
   public static final boolean DEFAULT_MOTION_COMPENSATION = true;
   /** About the per-frame change of the simulator rig's image motion (tracker/README.md). */
   public static final double DEFAULT_CAMERA_MOTION_NOISE = 0.005;
+  /** OC-SORT's OCR stage; measured on the simulator scenes (tracker/README.md). */
+  public static final boolean DEFAULT_OBSERVATION_RECOVERY = true;
+  /** DeepSORT's output rule: tracks missed for one frame are still written (deep_sort_app.py). */
+  public static final int DEFAULT_COAST_FRAMES = 1;
 
   public static final TrackerConfig DEFAULTS = new TrackerConfig(DEFAULT_FRAME_RATE, DEFAULT_HIGH_SCORE_THRESHOLD,
       DEFAULT_LOW_SCORE_THRESHOLD, DEFAULT_TRACK_ACTIVATION_THRESHOLD, DEFAULT_FIRST_MATCH_THRESHOLD,
       DEFAULT_SECOND_MATCH_THRESHOLD, DEFAULT_UNCONFIRMED_MATCH_THRESHOLD, DEFAULT_FUSE_SCORE,
       DEFAULT_LOST_TRACK_BUFFER, DEFAULT_MINIMUM_CONSECUTIVE_FRAMES, DEFAULT_DUPLICATE_THRESHOLD,
       DEFAULT_POINT_GATE_DISTANCE, DEFAULT_POINT_NOISE_SCALE, DEFAULT_BOX_STATE, DEFAULT_MATCH_BUFFER,
-      DEFAULT_LOST_MATCH_BUFFER, DEFAULT_MOTION_COMPENSATION, DEFAULT_CAMERA_MOTION_NOISE);
+      DEFAULT_LOST_MATCH_BUFFER, DEFAULT_MOTION_COMPENSATION, DEFAULT_CAMERA_MOTION_NOISE,
+      DEFAULT_OBSERVATION_RECOVERY, DEFAULT_COAST_FRAMES);
 
   /**
    * ByteTrack as published (ifzhang/ByteTrack @d1bf019, with this module's deliberate differences listed in
-   * tracker/README.md): xyah state, plain IoU, no lost-track round, no motion compensation. The baseline of the
-   * measurements in tracker/README.md.
+   * tracker/README.md): xyah state, plain IoU, no lost-track round, no motion compensation, no observation
+   * recovery, a 30-frame buffer, and only matched tracks published. The baseline of the measurements in
+   * tracker/README.md.
    */
   public static final TrackerConfig BYTETRACK = DEFAULTS.withBoxState(BoxState.XYAH).withMatchBuffer(0)
-      .withLostMatchBuffer(0).withMotionCompensation(false);
+      .withLostMatchBuffer(0).withMotionCompensation(false).withObservationRecovery(false).withCoastFrames(0)
+      .withLostTrackBuffer(BYTETRACK_LOST_TRACK_BUFFER);
 
   public TrackerConfig {
     List<String> problems = new ArrayList<>();
@@ -192,6 +223,7 @@ public record TrackerConfig(
         "lostMatchBuffer must be in [0,10]: " + lostMatchBuffer);
     require(problems, Double.isFinite(cameraMotionNoise) && cameraMotionNoise >= 0 && cameraMotionNoise <= 1,
         "cameraMotionNoise must be in [0,1]: " + cameraMotionNoise);
+    require(problems, coastFrames >= 0, "coastFrames must be >= 0 frames: " + coastFrames);
     if (!problems.isEmpty()) throw new IllegalArgumentException("invalid TrackerConfig: " + String.join("; ", problems));
   }
 
@@ -200,7 +232,7 @@ public record TrackerConfig(
     return new TrackerConfig(frameRate, highScoreThreshold, lowScoreThreshold, trackActivationThreshold,
         firstMatchThreshold, secondMatchThreshold, unconfirmedMatchThreshold, fuseScore, frames,
         minimumConsecutiveFrames, duplicateThreshold, pointGateDistance, pointNoiseScale, boxState, matchBuffer,
-        lostMatchBuffer, motionCompensation, cameraMotionNoise);
+        lostMatchBuffer, motionCompensation, cameraMotionNoise, observationRecovery, coastFrames);
   }
 
   /** The same config with a different number of frames needed to confirm a track. */
@@ -208,7 +240,7 @@ public record TrackerConfig(
     return new TrackerConfig(frameRate, highScoreThreshold, lowScoreThreshold, trackActivationThreshold,
         firstMatchThreshold, secondMatchThreshold, unconfirmedMatchThreshold, fuseScore, lostTrackBuffer, frames,
         duplicateThreshold, pointGateDistance, pointNoiseScale, boxState, matchBuffer, lostMatchBuffer,
-        motionCompensation, cameraMotionNoise);
+        motionCompensation, cameraMotionNoise, observationRecovery, coastFrames);
   }
 
   /** The same config with a different nominal frame rate (frames per second). */
@@ -216,7 +248,7 @@ public record TrackerConfig(
     return new TrackerConfig(fps, highScoreThreshold, lowScoreThreshold, trackActivationThreshold,
         firstMatchThreshold, secondMatchThreshold, unconfirmedMatchThreshold, fuseScore, lostTrackBuffer,
         minimumConsecutiveFrames, duplicateThreshold, pointGateDistance, pointNoiseScale, boxState, matchBuffer,
-        lostMatchBuffer, motionCompensation, cameraMotionNoise);
+        lostMatchBuffer, motionCompensation, cameraMotionNoise, observationRecovery, coastFrames);
   }
 
   /** The same config with a different box filter state. */
@@ -224,7 +256,7 @@ public record TrackerConfig(
     return new TrackerConfig(frameRate, highScoreThreshold, lowScoreThreshold, trackActivationThreshold,
         firstMatchThreshold, secondMatchThreshold, unconfirmedMatchThreshold, fuseScore, lostTrackBuffer,
         minimumConsecutiveFrames, duplicateThreshold, pointGateDistance, pointNoiseScale, state, matchBuffer,
-        lostMatchBuffer, motionCompensation, cameraMotionNoise);
+        lostMatchBuffer, motionCompensation, cameraMotionNoise, observationRecovery, coastFrames);
   }
 
   /** The same config with a different first-association buffer. */
@@ -232,7 +264,7 @@ public record TrackerConfig(
     return new TrackerConfig(frameRate, highScoreThreshold, lowScoreThreshold, trackActivationThreshold,
         firstMatchThreshold, secondMatchThreshold, unconfirmedMatchThreshold, fuseScore, lostTrackBuffer,
         minimumConsecutiveFrames, duplicateThreshold, pointGateDistance, pointNoiseScale, boxState, buffer,
-        lostMatchBuffer, motionCompensation, cameraMotionNoise);
+        lostMatchBuffer, motionCompensation, cameraMotionNoise, observationRecovery, coastFrames);
   }
 
   /** The same config with a different lost-track association buffer (0: no such round). */
@@ -240,7 +272,7 @@ public record TrackerConfig(
     return new TrackerConfig(frameRate, highScoreThreshold, lowScoreThreshold, trackActivationThreshold,
         firstMatchThreshold, secondMatchThreshold, unconfirmedMatchThreshold, fuseScore, lostTrackBuffer,
         minimumConsecutiveFrames, duplicateThreshold, pointGateDistance, pointNoiseScale, boxState, matchBuffer,
-        buffer, motionCompensation, cameraMotionNoise);
+        buffer, motionCompensation, cameraMotionNoise, observationRecovery, coastFrames);
   }
 
   /** The same config with motion compensation on or off. */
@@ -248,7 +280,7 @@ public record TrackerConfig(
     return new TrackerConfig(frameRate, highScoreThreshold, lowScoreThreshold, trackActivationThreshold,
         firstMatchThreshold, secondMatchThreshold, unconfirmedMatchThreshold, fuseScore, lostTrackBuffer,
         minimumConsecutiveFrames, duplicateThreshold, pointGateDistance, pointNoiseScale, boxState, matchBuffer,
-        lostMatchBuffer, on, cameraMotionNoise);
+        lostMatchBuffer, on, cameraMotionNoise, observationRecovery, coastFrames);
   }
 
   /** The same config with a different prior on the change of the shared image motion (fraction of the width). */
@@ -256,7 +288,23 @@ public record TrackerConfig(
     return new TrackerConfig(frameRate, highScoreThreshold, lowScoreThreshold, trackActivationThreshold,
         firstMatchThreshold, secondMatchThreshold, unconfirmedMatchThreshold, fuseScore, lostTrackBuffer,
         minimumConsecutiveFrames, duplicateThreshold, pointGateDistance, pointNoiseScale, boxState, matchBuffer,
-        lostMatchBuffer, motionCompensation, fraction);
+        lostMatchBuffer, motionCompensation, fraction, observationRecovery, coastFrames);
+  }
+
+  /** The same config with observation-centric recovery on or off. */
+  public TrackerConfig withObservationRecovery(boolean on) {
+    return new TrackerConfig(frameRate, highScoreThreshold, lowScoreThreshold, trackActivationThreshold,
+        firstMatchThreshold, secondMatchThreshold, unconfirmedMatchThreshold, fuseScore, lostTrackBuffer,
+        minimumConsecutiveFrames, duplicateThreshold, pointGateDistance, pointNoiseScale, boxState, matchBuffer,
+        lostMatchBuffer, motionCompensation, cameraMotionNoise, on, coastFrames);
+  }
+
+  /** The same config publishing tracks missed for up to {@code frames} frames (0: matched tracks only). */
+  public TrackerConfig withCoastFrames(int frames) {
+    return new TrackerConfig(frameRate, highScoreThreshold, lowScoreThreshold, trackActivationThreshold,
+        firstMatchThreshold, secondMatchThreshold, unconfirmedMatchThreshold, fuseScore, lostTrackBuffer,
+        minimumConsecutiveFrames, duplicateThreshold, pointGateDistance, pointNoiseScale, boxState, matchBuffer,
+        lostMatchBuffer, motionCompensation, cameraMotionNoise, observationRecovery, frames);
   }
 
   private static boolean inUnit(double v) { return v >= 0 && v <= 1; }

@@ -69,7 +69,8 @@ class ByteTrackerTest {
         out = t.update(frame(k, hidden ? List.of() : List.of(person(100 + 4 * k, 200))));
         if (hidden) {
           assertEquals(1, out.size());
-          assertEquals(TrackState.LOST, out.get(0).state());
+          // The first missed frame is coasted (coastFrames = 1): still published TRACKED.
+          assertEquals(k == 15 ? TrackState.TRACKED : TrackState.LOST, out.get(0).state(), "frame " + k);
           assertEquals(100 + 4 * k, out.get(0).box().centerX(), 8, "a lost track's box is predicted");
         }
       }
@@ -169,6 +170,23 @@ class ByteTrackerTest {
   }
 
   @Test
+  void aTrackMissedForUpToCoastFramesIsPublishedTrackedWithItsPredictedBox() {
+    for (int coast : new int[] {0, 1, 3}) {
+      ByteTracker t = ByteTracker.forBoxes(TrackerConfig.DEFAULTS.withCoastFrames(coast), IdSource.sequential());
+      for (int k = 0; k < 20; k++) {
+        List<Track> out = t.update(frame(k, k >= 10 ? List.of() : List.of(person(100 + 4 * k, 200))));
+        if (k < 10) continue;
+        assertEquals(1, out.size());
+        Track tr = out.get(0);
+        TrackState expected = k - 9 <= coast ? TrackState.TRACKED : TrackState.LOST;
+        assertEquals(expected, tr.state(), "coast " + coast + " frame " + k);
+        assertEquals(100 + 4 * k, tr.box().centerX(), 4, "predicted, frame " + k);
+        assertEquals(1, tr.id());
+      }
+    }
+  }
+
+  @Test
   void sameInputTwiceGivesIdenticalOutput() {
     List<Detections> video = walk(21, 150);
     ByteTracker a = boxes(), b = boxes();
@@ -177,7 +195,7 @@ class ByteTrackerTest {
 
   @Test
   void aPersonTrackNeverTakesAConeDetection() {
-    ByteTracker t = boxes();
+    ByteTracker t = ByteTracker.forBoxes(TrackerConfig.DEFAULTS.withCoastFrames(0), IdSource.sequential());
     for (int k = 0; k < 10; k++) t.update(frame(k, List.of(person(200, 200))));
     for (int k = 10; k < 20; k++) { // the person is gone; a cone appears exactly where it was
       for (Track tr : t.update(frame(k, List.of(Frames.box("cone", 200, 200, 40, 80, 0.9))))) {

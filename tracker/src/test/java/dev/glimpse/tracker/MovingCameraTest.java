@@ -126,7 +126,8 @@ class MovingCameraTest {
     // A person walks, is hidden for 6 frames, and reappears 18 px (more than its 10 px width) behind where its track
     // predicts: it stopped while hidden.
     for (double buffer : new double[] {1, 0}) {
-      ByteTracker t = tracker(TrackerConfig.DEFAULTS.withLostMatchBuffer(buffer).withMotionCompensation(false));
+      ByteTracker t = tracker(TrackerConfig.DEFAULTS.withLostMatchBuffer(buffer).withMotionCompensation(false)
+          .withObservationRecovery(false));
       Set<Long> seen = new TreeSet<>();
       for (int k = 0; k < 40; k++) {
         double x = k < 20 ? 100 + 3 * k : 160;
@@ -135,6 +136,49 @@ class MovingCameraTest {
       }
       assertEquals(buffer > 0 ? Set.of(1L) : Set.of(1L, 2L), seen, "lost buffer " + buffer);
     }
+  }
+
+  @Test
+  void observationRecoveryFindsAnObjectWhereItWasLastSeenAfterThePredictionDrifted() {
+    // A person walks at 3 px/frame, is hidden for 20 frames where it stopped, and reappears where it was last seen.
+    // Its track's prediction has walked on 60 px, out of reach of the lost-track round; its last observation has not.
+    for (boolean recovery : new boolean[] {true, false}) {
+      ByteTracker t = tracker(TrackerConfig.DEFAULTS.withMotionCompensation(false).withObservationRecovery(recovery));
+      Set<Long> seen = new TreeSet<>();
+      for (int k = 0; k < 60; k++) {
+        double x = k < 20 ? 100 + 3 * k : 157;
+        List<Detection> dets = k >= 20 && k < 40 ? List.of() : List.of(small(x, 300));
+        for (Track tr : t.update(frame(k, dets))) if (tr.state() != TrackState.REMOVED) seen.add(tr.id());
+      }
+      assertEquals(recovery ? Set.of(1L) : Set.of(1L, 2L), seen, "observation recovery " + recovery);
+    }
+  }
+
+  @Test
+  void theLeftoverRoundsServeTheMostRecentlyMatchedTrackFirst() {
+    // B stands at x = 133 until frame 10 and is then hidden. A stands at x = 100 and at frame 40 its box jumps 18 px
+    // right, out of both tracks' reach in the first association. In the lost-track round (buffer 1) B's box overlaps
+    // the detection more (buffered IoU 0.33 against 0.25), but A was matched a frame ago and B thirty frames ago: A
+    // keeps its object.
+    ByteTracker t = tracker(TrackerConfig.DEFAULTS.withMotionCompensation(false));
+    long idA = 0, idB = 0;
+    for (int k = 0; k <= 40; k++) {
+      List<Detection> dets = new ArrayList<>();
+      dets.add(small(k < 40 ? 100 : 118, 300));
+      if (k < 10) dets.add(small(133, 300));
+      List<Track> out = t.update(frame(k, dets));
+      if (k == 5) {
+        idA = Frames.nearest(out, 100, 300).id();
+        idB = Frames.nearest(out, 133, 300).id();
+      }
+      if (k == 40) {
+        Track moved = Frames.nearest(out, 118, 300);
+        assertEquals(idA, moved.id(), "A keeps its id: " + out);
+        assertTrue(moved.box().centerX() > 105, "A's box follows the jump: " + moved);
+        for (Track tr : out) if (tr.id() == idB) assertEquals(TrackState.LOST, tr.state(), "B stays lost");
+      }
+    }
+    assertNotEquals(idA, idB);
   }
 
   @Test
@@ -157,11 +201,11 @@ class MovingCameraTest {
   @Test
   void robustMeanWeighsBySigmaIgnoresOutliersAndShrinksByThePrior() {
     // Two precise agreeing values, a less precise one, and an outlier far outside its own 3 sigma.
-    double m = ByteTracker.robustMean(new double[] {4, 6, 8, 60}, new double[] {1, 1, 2, 1}, 0);
+    double m = RobustMean.of(new double[] {4, 6, 8, 60}, new double[] {1, 1, 2, 1}, 0);
     assertEquals((4 + 6 + 8 / 4.0) / 2.25, m, 1e-12);
     assertNotEquals(60, m);
-    assertEquals(7, ByteTracker.robustMean(new double[] {7}, new double[] {3}, 0), 1e-12);
+    assertEquals(7, RobustMean.of(new double[] {7}, new double[] {3}, 0), 1e-12);
     // One value of sigma 3 against a prior of sigma 3: halfway to 0, the posterior mean.
-    assertEquals(3.5, ByteTracker.robustMean(new double[] {7}, new double[] {3}, 3), 1e-12);
+    assertEquals(3.5, RobustMean.of(new double[] {7}, new double[] {3}, 3), 1e-12);
   }
 }

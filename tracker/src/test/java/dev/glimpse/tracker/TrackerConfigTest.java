@@ -9,21 +9,23 @@ import org.junit.jupiter.api.Test;
 class TrackerConfigTest {
 
   @Test
-  void defaultsAreByteTracks() {
+  void defaultsAreByteTracksButForTheBuffer() {
     TrackerConfig c = TrackerConfig.DEFAULTS;
     assertEquals(0.5, c.highScoreThreshold());
     assertEquals(0.6, c.trackActivationThreshold());
-    assertEquals(30, c.lostTrackBuffer());
+    assertEquals(90, c.lostTrackBuffer());
+    assertEquals(30, TrackerConfig.BYTETRACK.lostTrackBuffer());
     assertEquals(2, c.minimumConsecutiveFrames());
   }
 
   @Test
   void reportsEveryProblemAtOnce() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TrackerConfig(0, 0.5, 0.6,
-        0.6, 0, 0.5, 0.3, true, -1, 0, 0.85, 64, 64, null, -0.1, Double.NaN, true, -1));
+        0.6, 0, 0.5, 0.3, true, -1, 0, 0.85, 64, 64, null, -0.1, Double.NaN, true, -1, true, -1));
     String m = e.getMessage();
     for (String knob : new String[] {"frameRate", "highScoreThreshold", "firstMatchThreshold", "lostTrackBuffer",
-        "minimumConsecutiveFrames", "boxState", "matchBuffer", "lostMatchBuffer", "cameraMotionNoise"}) {
+        "minimumConsecutiveFrames", "boxState", "matchBuffer", "lostMatchBuffer", "cameraMotionNoise",
+        "coastFrames"}) {
       assertTrue(m.contains(knob), knob + " missing from: " + m);
     }
   }
@@ -36,8 +38,11 @@ class TrackerConfigTest {
     assertEquals(TrackerConfig.DEFAULTS.firstMatchThreshold(), c.firstMatchThreshold());
     assertThrows(IllegalArgumentException.class, () -> TrackerConfig.DEFAULTS.withFrameRate(Double.NaN));
     TrackerConfig d = c.withMatchBuffer(0.5).withLostMatchBuffer(2).withMotionCompensation(false)
-        .withBoxState(TrackerConfig.BoxState.XYAH).withCameraMotionNoise(0.01);
+        .withBoxState(TrackerConfig.BoxState.XYAH).withCameraMotionNoise(0.01).withObservationRecovery(false)
+        .withCoastFrames(4);
     assertEquals(0.01, d.cameraMotionNoise());
+    assertEquals(false, d.observationRecovery());
+    assertEquals(4, d.coastFrames());
     assertEquals(0.5, d.matchBuffer());
     assertEquals(2, d.lostMatchBuffer());
     assertEquals(false, d.motionCompensation());
@@ -53,7 +58,10 @@ class TrackerConfigTest {
     assertEquals(0, b.matchBuffer());
     assertEquals(0, b.lostMatchBuffer());
     assertEquals(false, b.motionCompensation());
+    assertEquals(false, b.observationRecovery());
+    assertEquals(0, b.coastFrames());
     assertEquals(TrackerConfig.DEFAULTS, b.withBoxState(TrackerConfig.BoxState.XYWH).withMatchBuffer(0.3)
-        .withLostMatchBuffer(1).withMotionCompensation(true));
+        .withLostMatchBuffer(1).withMotionCompensation(true).withObservationRecovery(true).withCoastFrames(1)
+        .withLostTrackBuffer(90));
   }
 }

@@ -21,8 +21,13 @@ import org.junit.jupiter.api.Test;
  * The tracker acceptance on the scene simulator's own ground truth: people in rendered 300-frame scenes (the
  * camera drives and turns, people walk, stop, occlude each other and leave), perturbed the way a detector errs
  * ({@link SyntheticScene.Noise#DEFAULT}: 10 % missed, 5 % false positives, box jitter, realistic scores).
- * Frames are 378×378, and the tracker is told so. Next to each scene's result it prints {@link #bound}, the best a
- * tracker publishing the detector's boxes could score (tracker/README.md, "Moving camera").
+ * Frames are 378×378, and the tracker is told so. Each of the first three scenes with at least 300 person boxes
+ * (seeds 1, 3, 4) must reach HOTA ≥ 0.80 and IDF1 ≥ 0.85 with the default configuration. Next to each scene's
+ * result it prints {@link #bound} (tracker/README.md, "Moving camera").
+ *
+ * <p>Measured (tracker/README.md): HOTA 0.814 / 0.894 / 0.804, IDF1 0.919 / 0.991 / 0.942. The detector's noise is
+ * one draw per scene; seed 4 depends on it (HOTA 0.59 to 0.80 over ten draws: whether a person who leaves the view
+ * for 109 frames gets its id back), seeds 1 and 3 do not (0.81 to 0.84, 0.88 to 0.90).
  */
 class SimulatorTrackingTest {
   private static final int W = 378, H = 378, FRAMES = 300;
@@ -43,7 +48,6 @@ class SimulatorTrackingTest {
 
   @Test
   void hotaAndIdf1OnPerturbedSimulatorGroundTruth() {
-    double hota = 0, idf1 = 0, bestHota = 0;
     int scenes = 0;
     for (long seed = 1; scenes < 3; seed++) {
       MotSequence gt = peopleOf(seed);
@@ -55,26 +59,19 @@ class SimulatorTrackingTest {
       MotResult best = MotMetrics.evaluate(gt, bound(gt, dets, truth, TrackerConfig.DEFAULTS.lostTrackBuffer()));
       System.out.println("simulator seed " + seed + " (" + gt.rows().size() + " person boxes): " + res.summary());
       System.out.println("  bound (detector boxes, true ids, new id after a gap over the lost buffer): " + best.summary());
-      hota += res.hota();
-      idf1 += res.idf1();
-      bestHota += best.hota();
+      assertTrue(res.hota() >= 0.80, "seed " + seed + " HOTA: " + res.summary());
+      assertTrue(res.idf1() >= 0.85, "seed " + seed + " IDF1: " + res.summary());
       scenes++;
     }
-    System.out.printf("mean HOTA %.4f IDF1 %.4f; bound HOTA %.4f%n", hota / scenes, idf1 / scenes, bestHota / scenes);
-    // The bar is HOTA >= 0.80, but on these scenes even the bound (true ids, detector boxes) is ~0.797:
-    // people leave the view for longer than the lost buffer and come back. So HOTA is held to 95 % of the bound
-    // (and an absolute floor), IDF1 to the 0.85.
-    assertTrue(hota / scenes >= 0.95 * bestHota / scenes && hota / scenes >= 0.75,
-        "mean HOTA " + hota / scenes + " vs bound " + bestHota / scenes);
-    assertTrue(idf1 / scenes >= 0.85, "mean IDF1 " + idf1 / scenes);
   }
 
   /**
-   * What a tracker that publishes the detector's boxes could at best score: every true detection with its
-   * ground-truth id, except that an object absent from the ground truth for more than {@code lostTrackBuffer} frames
-   * comes back with a new id (no tracker without appearance can know it again), and without the frame that
-   * confirming a track costs. Missed detections stay missed and false positives are dropped. A tracker beats it
-   * only by localising better than the detector (filtering) or by re-identifying objects after long gaps.
+   * What a tracker that publishes the detector's boxes, and only those, could at best score: every true detection
+   * with its ground-truth id, except that an object absent from the ground truth for more than
+   * {@code lostTrackBuffer} frames comes back with a new id (no tracker without appearance can know it again), and
+   * without the frame that confirming a track costs. Missed detections stay missed and false positives are dropped.
+   * A tracker beats it by localising better than the detector (filtering), by publishing predicted boxes through
+   * missed detections ({@code TrackerConfig.coastFrames}), or by re-identifying objects after long gaps.
    */
   static MotSequence bound(MotSequence gt, List<List<Detection>> dets, List<List<Long>> truth, int lostTrackBuffer) {
     Map<Long, Integer> lastSeen = new HashMap<>();
