@@ -108,8 +108,30 @@ public final class CudaLibraries implements AutoCloseable {
       }
       if (f != null) found.put(lib, f);
       else missing.add(new Missing(lib, attempts));
+      if (f != null && lib == Library.NVRTC) preloadBuiltins(f, arena);
     }
     return new CudaLibraries(arena, found, missing);
+  }
+
+  /**
+   * NVRTC dlopens its builtins library (libnvrtc-builtins.so.X.Y) by soname when it compiles. When NVRTC came from
+   * an explicit directory that the loader does not search, load the builtins from there first: the loader then
+   * matches NVRTC's request by soname to the library already in the process.
+   */
+  private static void preloadBuiltins(Found nvrtc, Arena arena) {
+    Path file = Path.of(nvrtc.from());
+    if (!file.isAbsolute() || file.getParent() == null) return;
+    try (var files = Files.list(file.getParent())) {
+      for (Path p : files.filter(x -> x.getFileName().toString().startsWith("libnvrtc-builtins.so")).sorted().toList()) {
+        try {
+          SymbolLookup.libraryLookup(p, arena);
+        } catch (IllegalArgumentException ignored) {
+          // a stale or foreign file: NVRTC reports what it could not open when it compiles
+        }
+      }
+    } catch (java.io.IOException ignored) {
+      // unreadable directory: as above
+    }
   }
 
   private static Found tryLoad(Library lib, String soname, String name, String from, Arena arena, List<String> attempts) {
