@@ -45,7 +45,17 @@ public final class GpuBenchMain {
     ObjectNode root = json.createObjectNode();
     ArrayNode rows = root.putArray("results");
     Random rnd = new Random(99);
-    try (Cuda cuda = Cuda.open(CudaLibraries.Search.in(a.libDirs()), 0)) {
+    Cuda opened;
+    try {
+      opened = Cuda.open(CudaLibraries.Search.in(a.libDirs()), 0);
+    } catch (RuntimeException e) {
+      System.out.println("ERROR cannot open the GPU: " + e.getMessage());
+      root.put("error", e.getMessage());
+      json.writeValue(out.resolve("java-bench.json").toFile(), root);
+      System.exit(2);
+      return;
+    }
+    try (Cuda cuda = opened) {
       root.put("device", cuda.describe());
       System.out.println("== device: " + cuda.describe());
       EncoderConfig cfg = EncoderConfig.load(model.resolve("config.json"));
