@@ -98,6 +98,20 @@ struct Pool {
     }
   }
   dim3 current;
+  // Kernels without __syncthreads or shuffles run their threads one after another on the caller's thread.
+  static void run_serial(dim3 grid, const Bound& k) {
+    gridDim = grid;
+    blockDim = dim3{kThreads, 1, 1};
+    for (unsigned z = 0; z < grid.z; z++)
+      for (unsigned y = 0; y < grid.y; y++)
+        for (unsigned x = 0; x < grid.x; x++) {
+          blockIdx = dim3{x, y, z};
+          for (unsigned t = 0; t < (unsigned) kThreads; t++) {
+            threadIdx.x = t;
+            k();
+          }
+        }
+  }
   void run_grid(dim3 grid, const Bound& k) {
     job = k;
     gridDim = grid;
@@ -202,7 +216,7 @@ CUresult cuModuleGetFunction(void** f, void* m, const char* name) {
   if (m != &the_module) return 1;
   auto it = kernels.find(name);
   if (it == kernels.end()) return 500;
-  *f = (void*) &it->second;
+  *f = (void*) &*it;
   return 0;
 }
 CUresult cuModuleUnload(void*) { return 0; }
@@ -210,9 +224,15 @@ CUresult cuFuncSetAttribute(void*, int attr, int value) { return attr == 8 && va
 CUresult cuLaunchKernel(void* f, unsigned gx, unsigned gy, unsigned gz, unsigned bx, unsigned by, unsigned bz,
     unsigned shared, void* st, void** params, void** extra) {
   if (bx != (unsigned) kThreads || by != 1 || bz != 1 || extra || shared > sizeof(smem) || gx == 0 || gy == 0 || gz == 0) return 1;
-  Bound k = (*static_cast<Binder*>(f))(params);
+  auto* entry = static_cast<const std::pair<const std::string, Binder>*>(f);
+  Bound k = entry->second(params);
+  bool cooperative = entry->first.rfind("attention", 0) == 0 || entry->first.rfind("residual_rmsnorm", 0) == 0;
   dim3 grid{gx, gy, gz};
-  enqueue(st, [k, grid] { std::lock_guard<std::mutex> g(launch_mutex); pool().run_grid(grid, k); });
+  enqueue(st, [k, grid, cooperative] {
+    std::lock_guard<std::mutex> g(launch_mutex);
+    if (cooperative) pool().run_grid(grid, k);
+    else Pool::run_serial(grid, k);
+  });
   return 0;
 }
 CUresult cuStreamBeginCapture_v2(void* s, int) { auto* st = static_cast<Stream*>(s); st->capturing = true; st->ops.clear(); return 0; }
