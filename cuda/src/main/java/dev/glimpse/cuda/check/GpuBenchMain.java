@@ -83,6 +83,16 @@ public final class GpuBenchMain {
                   r.put("frames_per_s", 1000.0 * b / wall);
                   System.out.printf("java-cuda %-4s graphs=%-5s batch %d %s: wall %.3f ms (%.3f ms/frame, %.1f frames/s), GPU %.3f ms%n",
                       p, t.graph(), b, w + "x" + h, wall, wall / b, 1000.0 * b / wall, gpu);
+                  if (graphs) {
+                    java.util.Map<String, Double> stages = enc.stageMillis(rgb, b, h, w);
+                    ObjectNode st = r.putObject("eager_stage_ms");
+                    StringBuilder sb = new StringBuilder();
+                    stages.forEach((k, v) -> {
+                      st.put(k, v);
+                      sb.append(String.format("%s %.3f, ", k, v));
+                    });
+                    System.out.println("    eager stage GPU ms: " + sb);
+                  }
                 } catch (RuntimeException e) {
                   System.out.println("ERROR java-cuda " + p + " batch " + b + ": " + e.getMessage());
                   ObjectNode r = rows.addObject();

@@ -200,6 +200,27 @@ public final class CudaVisionEncoder implements FrameEncoder {
     }
   }
 
+  /**
+   * GPU milliseconds per stage of one eager encode of a grid-native batch (an event after each stage), for
+   * profiling; run {@link #time} first so that the plan exists and cuBLAS is warm.
+   */
+  public java.util.Map<String, Double> stageMillis(byte[] rgb, int batch, int gh, int gw) {
+    EncodePlan.Shape shape = checkedShape(gh, gw, batch, EncodePlan.Input.RGB_U8);
+    EncodeLane lane = takeLane();
+    try {
+      cuda.makeCurrent();
+      EncodePlan plan = lane.plan(cfg, opts.precision(), shape);
+      MemorySegment.copy(rgb, 0, plan.hostIn.segment(), ValueLayout.JAVA_BYTE, 0, rgb.length);
+      try (StageTimer timer = new StageTimer(cuda.driver(), lane.stream())) {
+        enqueue(lane, plan, Probe.NONE, timer);
+        lane.stream.synchronize();
+        return timer.millis();
+      }
+    } finally {
+      lanes.add(lane);
+    }
+  }
+
   private EncodePlan.Shape checkedShape(int gh, int gw, int batch, EncodePlan.Input input) {
     int p = cfg.patchSize(), unit = p * cfg.window(), merge = p * cfg.merge();
     if (batch < 1 || gh <= 0 || gw <= 0 || gh % unit != 0 || gw % unit != 0 || gh % merge != 0 || gw % merge != 0) {
@@ -238,12 +259,12 @@ public final class CudaVisionEncoder implements FrameEncoder {
     boolean eager = probe != Probe.NONE || !opts.graphs() || plan.graphFailure != null;
     if (eager || plan.graph == null) {
       if (timed) lane.stream.markStart();
-      enqueue(lane, plan, probe);
+      enqueue(lane, plan, probe, null);
       if (timed) lane.stream.markEnd();
       lane.stream.synchronize();
       if (eager) return;
       try {                                                   // the first run warmed up cuBLAS; now record the graph
-        plan.graph = CudaGraph.capture(cuda.driver(), s, () -> enqueue(lane, plan, Probe.NONE));
+        plan.graph = CudaGraph.capture(cuda.driver(), s, () -> enqueue(lane, plan, Probe.NONE, null));
         log.log(INFO, "captured the encode of " + plan.shape + " into a CUDA graph");
       } catch (CudaException e) {
         plan.graphFailure = e.getMessage();
@@ -258,7 +279,7 @@ public final class CudaVisionEncoder implements FrameEncoder {
   }
 
   /** Enqueues the whole encode on the lane's stream (docs/model.md §3.1-§3.4, in VisionTransformer's order). */
-  private void enqueue(EncodeLane lane, EncodePlan pl, Probe probe) {
+  private void enqueue(EncodeLane lane, EncodePlan pl, Probe probe, StageTimer timer) {
     MemorySegment s = lane.stream();
     Driver d = cuda.driver();
     Gemm gemm = lane.gemm;
@@ -268,6 +289,7 @@ public final class CudaVisionEncoder implements FrameEncoder {
     int m = pl.m, rows = b * pl.n;
     float eps = cfg.rmsNormEps(), scale = (float) (1.0 / Math.sqrt(cfg.headDim()));
     d.copyToDeviceAsync(pl.in.ptr(), pl.hostIn.segment(), pl.inBytes, s);
+    if (timer != null) timer.mark("upload");
     if (pl.shape.input() == EncodePlan.Input.RGB_U8) {
       kernels.patchU8(s, p, pl.in.ptr(), pl.patches.ptr(), b, pl.shape.gh(), pl.shape.gw(), ps);
     } else {
@@ -275,30 +297,43 @@ public final class CudaVisionEncoder implements FrameEncoder {
     }
     gemm.xwT(p, pl.x.ptr(), pl.patches.ptr(), weights.patch, m, c, kp);                 // [M, C]
     kernels.addBiasPos(s, pl.x.ptr(), weights.patchBias, pl.posVit.ptr(), m, pl.np, c);
+    if (timer != null) timer.mark("patch embed");
     record(probe, s, "vision.patch_embed.out", pl.x, null, m, c);
     for (int i = 0; i < weights.blocks.size(); i++) {
       DeviceWeights.Block w = weights.blocks.get(i);
       // x += previous block's down_proj output (none before block 0); y = RMSNorm(x; norm1)
       kernels.residualRmsNorm(s, p, pl.x.ptr(), i == 0 ? 0 : pl.r.ptr(), 0, w.norm1(), pl.y.ptr(), m, c, eps);
+      if (timer != null) timer.mark("norms + residuals");
       gemm.xwT(p, pl.qkv.ptr(), pl.y.ptr(), w.qkv(), m, 3 * c, c);                      // [M, 3C]
+      if (timer != null) timer.mark("GEMM qkv");
       kernels.qkvBiasRope(s, pl.qkv.ptr(), w.qkvBias(), pl.cos.ptr(), pl.sin.ptr(), m, pl.np, heads);
+      if (timer != null) timer.mark("bias + rope");
       kernels.attention(s, p, pl.qkv.ptr(), pl.att.ptr(), b, pl.hp, pl.wp, heads, cfg.isGlobal(i) ? 0 : cfg.window(), scale);
+      if (timer != null) timer.mark(cfg.isGlobal(i) ? "attention global" : "attention windowed");
       gemm.xwT(p, pl.r.ptr(), pl.att.ptr(), w.o(), m, c, c);                            // [M, C]
+      if (timer != null) timer.mark("GEMM o");
       kernels.residualRmsNorm(s, p, pl.x.ptr(), pl.r.ptr(), w.oBias(), w.norm2(), pl.y.ptr(), m, c, eps);
+      if (timer != null) timer.mark("norms + residuals");
       gemm.xwT(p, pl.gu.ptr(), pl.y.ptr(), w.gateUp(), m, 2 * f, c);                   // [M, 2F]
+      if (timer != null) timer.mark("GEMM gate/up");
       kernels.swiglu(s, p, pl.gu.ptr(), pl.h.ptr(), m, f);
+      if (timer != null) timer.mark("swiglu");
       gemm.xwT(p, pl.r.ptr(), pl.h.ptr(), w.down(), m, c, f);                           // [M, C]
+      if (timer != null) timer.mark("GEMM down");
       record(probe, s, "vision.blocks." + i + ".out", pl.x, pl.r, m, c);
     }
     kernels.residualRmsNorm(s, Precision.F32, pl.x.ptr(), pl.r.ptr(), 0, weights.norm, pl.xn.ptr(), m, c, eps);
+    if (timer != null) timer.mark("norms + residuals");
     record(probe, s, "vision.norm.out", pl.xn, null, m, c);
     kernels.unfold(s, p, pl.xn.ptr(), pl.u.ptr(), b, pl.hp, pl.wp, c, k);               // [B·n, U]
     gemm.xwT(p, pl.hid.ptr(), pl.u.ptr(), weights.fc1, rows, a, uw);                   // [B·n, A]
     kernels.biasGelu(s, p, pl.hid.ptr(), weights.fc1Bias, pl.g.ptr(), rows, a);
     gemm.xwT(p, pl.z.ptr(), pl.g.ptr(), weights.fc2, rows, dm, a);                     // [B·n, d]
     kernels.addBiasPos(s, pl.z.ptr(), weights.fc2Bias, pl.posAligner.ptr(), rows, pl.n, dm);
+    if (timer != null) timer.mark("aligner");
     record(probe, s, "aligner.out", pl.z, null, rows, dm);
     d.copyToHostAsync(pl.hostOut.segment(), pl.z.ptr(), pl.outBytes, s);
+    if (timer != null) timer.mark("download");
   }
 
   /** For a probe: downloads {@code buf} (plus {@code pending}, the residual the next kernel adds) as [rows, cols]. */

@@ -121,6 +121,9 @@ class FakeCudaStackTest {
       assertTrue(CheckReport.relError(replayB, cpu.encode(b, 84, 168).rows()) <= EncoderChecks.F32);
       CudaVisionEncoder.Timing t = gpu.time(a, 1, 168, 84, 1, 2);
       assertTrue(t.graph() && t.wallMs().length == 2 && t.gpuMs()[0] >= 0, "timed runs use the graph");
+      java.util.Map<String, Double> stages = gpu.stageMillis(a, 1, 168, 84);
+      assertTrue(stages.keySet().containsAll(List.of("upload", "patch embed", "GEMM qkv", "attention windowed",
+          "attention global", "swiglu", "aligner", "download")), stages.toString());
       List<VisionEncoder.Encoded> both = gpu.encodeBatch(List.of(a, b), 84, 168);
       assertTrue(CheckReport.relError(both.get(0).rows(), eager) <= 1e-6);
       assertTrue(CheckReport.relError(both.get(1).rows(), replayB) <= 1e-6);
