@@ -54,6 +54,7 @@ using std::erf;
 
 
 using std::sqrt;
+using std::min;
 
 #include "encoder.cu"
 
@@ -72,8 +73,8 @@ static Binder binder(void (*f)(A...)) {
 #define K(name) {#name, binder(name)}
 static const std::map<std::string, Binder> kernels = {
     K(add_bias_pos), K(qkv_bias_rope), K(image_block_embed),
-    K(patch_u8_f32), K(patch_pix_f32), K(residual_rmsnorm_f32), K(attention_f32), K(swiglu_f32), K(unfold_f32), K(bias_gelu_f32),
-    K(patch_u8_bf16), K(patch_pix_bf16), K(residual_rmsnorm_bf16), K(attention_bf16), K(swiglu_bf16), K(unfold_bf16), K(bias_gelu_bf16)};
+    K(patch_u8_f32), K(patch_pix_f32), K(residual_rmsnorm_f32), K(attention_f32), K(attention_combine_f32), K(swiglu_f32), K(unfold_f32), K(bias_gelu_f32),
+    K(patch_u8_bf16), K(patch_pix_bf16), K(residual_rmsnorm_bf16), K(attention_bf16), K(attention_combine_bf16), K(swiglu_bf16), K(unfold_bf16), K(bias_gelu_bf16)};
 
 // ---- a pool of 256 threads that runs one block at a time ----------------------------------------------------------
 struct Pool {
@@ -226,7 +227,8 @@ CUresult cuLaunchKernel(void* f, unsigned gx, unsigned gy, unsigned gz, unsigned
   if (bx != (unsigned) kThreads || by != 1 || bz != 1 || extra || shared > sizeof(smem) || gx == 0 || gy == 0 || gz == 0) return 1;
   auto* entry = static_cast<const std::pair<const std::string, Binder>*>(f);
   Bound k = entry->second(params);
-  bool cooperative = entry->first.rfind("attention", 0) == 0 || entry->first.rfind("residual_rmsnorm", 0) == 0;
+  bool cooperative = (entry->first.rfind("attention", 0) == 0 && entry->first.rfind("attention_combine", 0) != 0)
+      || entry->first.rfind("residual_rmsnorm", 0) == 0;
   dim3 grid{gx, gy, gz};
   enqueue(st, [k, grid, cooperative] {
     std::lock_guard<std::mutex> g(launch_mutex);

@@ -308,7 +308,9 @@ public final class CudaVisionEncoder implements FrameEncoder {
       if (timer != null) timer.mark("GEMM qkv");
       kernels.qkvBiasRope(s, pl.qkv.ptr(), w.qkvBias(), pl.cos.ptr(), pl.sin.ptr(), m, pl.np, heads);
       if (timer != null) timer.mark("bias + rope");
-      kernels.attention(s, p, pl.qkv.ptr(), pl.att.ptr(), b, pl.hp, pl.wp, heads, cfg.isGlobal(i) ? 0 : cfg.window(), scale);
+      boolean global = cfg.isGlobal(i);
+      kernels.attention(s, p, pl.qkv.ptr(), pl.att.ptr(), b, pl.hp, pl.wp, heads, global ? 0 : cfg.window(), scale,
+          global ? pl.splits : 1, global && pl.partO != null ? pl.partO.ptr() : 0, global && pl.partMl != null ? pl.partMl.ptr() : 0);
       if (timer != null) timer.mark(cfg.isGlobal(i) ? "attention global" : "attention windowed");
       gemm.xwT(p, pl.r.ptr(), pl.att.ptr(), w.o(), m, c, c);                            // [M, C]
       if (timer != null) timer.mark("GEMM o");

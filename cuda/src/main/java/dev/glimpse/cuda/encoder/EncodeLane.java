@@ -53,7 +53,7 @@ final class EncodeLane implements AutoCloseable {
   EncodePlan plan(EncoderConfig cfg, Precision p, EncodePlan.Shape shape) {
     EncodePlan plan = plans.get(shape);
     if (plan == null) {
-      plan = new EncodePlan(cuda.driver(), stream.handle(), cfg, p, shape);
+      plan = new EncodePlan(cuda.driver(), stream.handle(), cfg, p, shape, cuda.device().multiprocessors());
       plans.put(shape, plan);
     }
     return plan;

@@ -47,11 +47,14 @@ final class EncodePlan implements AutoCloseable {
   final DeviceBuffer posVit;      // [P, C] 2-D sin-cos of §3.1
   final DeviceBuffer cos, sin;    // [P, 32] 2-D RoPE of §3.3
   final DeviceBuffer posAligner;  // [n, d] 2-D sin-cos of §3.4
+  final int splits;               // key splits of global attention (EncoderKernels.keySplits)
+  final DeviceBuffer partO;       // [splits, B·H·P, 64] partial outputs (null when splits = 1)
+  final DeviceBuffer partMl;      // [splits, B·H·P, 2] partial max and sum
   final PinnedBuffer hostIn, hostOut;
   CudaGraph graph;
   String graphFailure;
 
-  EncodePlan(Driver driver, MemorySegment stream, EncoderConfig cfg, Precision p, Shape shape) {
+  EncodePlan(Driver driver, MemorySegment stream, EncoderConfig cfg, Precision p, Shape shape, int multiprocessors) {
     this.shape = shape;
     int ps = cfg.patchSize(), c = cfg.width(), f = cfg.mlpHidden(), k = cfg.merge(), b = shape.batch();
     hp = shape.gh() / ps;
@@ -85,6 +88,9 @@ final class EncodePlan implements AutoCloseable {
       cos = upload(driver, stream, rope.cosTable());
       sin = upload(driver, stream, rope.sinTable());
       posAligner = upload(driver, stream, SinCos2d.table(nh, nw, d));
+      splits = EncoderKernels.keySplits(b, cfg.heads(), np, multiprocessors);
+      partO = splits > 1 ? alloc(driver, 4L * splits * b * cfg.heads() * np * 64) : null;
+      partMl = splits > 1 ? alloc(driver, 4L * splits * b * cfg.heads() * np * 2) : null;
       pin = new PinnedBuffer(driver, inBytes);
       pout = new PinnedBuffer(driver, outBytes);
     } catch (RuntimeException ex) {

@@ -20,8 +20,8 @@ public final class EncoderKernels {
   /** The CUDA C source resource. */
   public static final String SOURCE = "/dev/glimpse/cuda/encoder/encoder.cu";
   /** Kernels instantiated once per storage type (suffix _f32 / _bf16). */
-  public static final List<String> TYPED = List.of("patch_u8", "patch_pix", "residual_rmsnorm", "attention", "swiglu",
-      "unfold", "bias_gelu");
+  public static final List<String> TYPED = List.of("patch_u8", "patch_pix", "residual_rmsnorm", "attention",
+      "attention_combine", "swiglu", "unfold", "bias_gelu");
   /** Kernels with f32 rows only. */
   public static final List<String> PLAIN = List.of("add_bias_pos", "qkv_bias_rope", "image_block_embed");
   /** Dynamic shared memory of one attention CTA: four 64 × 68 f32 tiles (encoder.cu, ATT_LD). */
@@ -87,16 +87,35 @@ public final class EncoderKernels {
     module.kernel("qkv_bias_rope").launch1d(s, (long) m * heads * 32, qkv, bias, cos, sin, m, np, heads);
   }
 
-  /** out [B·P, C] = softmax(q kᵀ·scale) v per head, inside win×win windows (win > 0) or over the frame (win = 0). */
+  /**
+   * out [B·P, C] = softmax(q kᵀ·scale) v per head, inside win×win windows (win > 0) or over the frame (win = 0).
+   * Global attention with {@code splits} > 1 spreads each query tile's keys over that many CTAs, which write to
+   * partO [splits, B·H·P, 64] and partMl [splits, B·H·P, 2], merged by attention_combine.
+   */
   public void attention(MemorySegment s, Precision out, long qkv, long o, int b, int hp, int wp, int heads, int win,
-      float scale) {
+      float scale, int splits, long partO, long partMl) {
     int n = win > 0 ? win * win : hp * wp;
-    int groups = win > 0 ? (hp / win) * (wp / win) : 1;
+    int tiles = (n + ATTENTION_TILE - 1) / ATTENTION_TILE;
     if (win > 0 && (hp % win != 0 || wp % win != 0)) {
       throw new IllegalArgumentException("patch grid " + hp + "x" + wp + " is not a multiple of the window " + win);
     }
-    typed("attention", out).launch(s, (n + ATTENTION_TILE - 1) / ATTENTION_TILE, groups, b * heads, 256,
-        ATTENTION_SHARED_BYTES, qkv, o, hp, wp, heads, win, scale);
+    if (splits < 1 || splits > tiles || (win > 0 && splits != 1) || (splits > 1 && (partO == 0 || partMl == 0))) {
+      throw new IllegalArgumentException("attention: " + splits + " key splits for " + tiles + " key tiles (windowed: 1)");
+    }
+    int gy = win > 0 ? (hp / win) * (wp / win) : splits;
+    typed("attention", out).launch(s, tiles, gy, b * heads, 256, ATTENTION_SHARED_BYTES, qkv, o, hp, wp, heads, win, scale,
+        splits, partO, partMl);
+    if (splits > 1) {
+      typed("attention_combine", out).launch1d(s, (long) b * heads * n * 64, partO, partMl, o, b, heads, n, splits);
+    }
+  }
+
+  /** Key splits that fill the GPU: more when frames × heads × query tiles give fewer than two CTAs per SM. */
+  public static int keySplits(int b, int heads, int n, int multiprocessors) {
+    int tiles = (n + ATTENTION_TILE - 1) / ATTENTION_TILE;
+    int ctas = b * heads * tiles, splits = 1;
+    while (splits < 4 && splits * 2 <= tiles && ctas * splits < 2 * multiprocessors) splits *= 2;
+    return splits;
   }
 
   /** gu [M, 2F] (gate | up) → h [M, F] = silu(gate)·up. */

@@ -133,11 +133,14 @@ extern "C" __global__ void qkv_bias_rope(float* __restrict__ qkv, const float* _
 // for one (frame, head), flash-style: the CTA owns 64 queries and walks the group's keys in tiles of 64 with an
 // online softmax (running max and sum), everything in f32. qkv [M, 3C] holds q | k | v after bias and RoPE; out
 // [M, C] gets head h at columns 64h.. (heads concatenated, as o_proj takes them).
-// Grid (ceil(n/64), groups per frame, B·H), 256 threads: thread (ty, tx) owns query rows 4ty..4ty+3, key columns
-// 4tx..4tx+3 of a score tile and head dims 4tx..4tx+3 of the output. Dynamic shared memory: 4·64·68 floats.
+// Grid (ceil(n/64), windows per frame or key splits, B·H), 256 threads: thread (ty, tx) owns query rows 4ty..4ty+3,
+// key columns 4tx..4tx+3 of a score tile and head dims 4tx..4tx+3 of the output. Dynamic shared memory: 4·64·68
+// floats. Global attention may split the keys over `splits` CTAs (blockIdx.y = split) when the frame's queries alone
+// give too few CTAs to fill the GPU: each writes its un-normalised output and (max, sum) to part_o [S, B·H·n, 64] and
+// part_ml [S, B·H·n, 2], and attention_combine merges them (the flash-decoding rescale).
 template <typename T>
 __device__ void attention(const float* __restrict__ qkv, T* __restrict__ out, int hp, int wp, int heads, int win,
-    float scale) {
+    float scale, int splits, float* __restrict__ part_o, float* __restrict__ part_ml) {
   extern __shared__ float smem[];
   float* qt = smem;                       // [64 dims][LD]: qt[d][i] = q_i[d]·scale
   float* kt = qt + 64 * ATT_LD;           // [64 dims][LD]: kt[d][j] = k_j[d]
@@ -153,6 +156,8 @@ __device__ void attention(const float* __restrict__ qkv, T* __restrict__ out, in
     wr0 = (blockIdx.y / per_row) * win;
     wc0 = (blockIdx.y % per_row) * win;
   }
+  const int split = win > 0 ? 0 : (int) blockIdx.y, ntiles = (n + ATT_TILE - 1) / ATT_TILE;
+  const int k_begin = split * ntiles / splits * ATT_TILE, k_end = min(n, (split + 1) * ntiles / splits * ATT_TILE);
   const float* base = qkv + (long long) f * np * ld + h * 64;
   const int tid = threadIdx.x, tx = tid & 15, ty = tid >> 4;
 
@@ -176,7 +181,7 @@ __device__ void attention(const float* __restrict__ qkv, T* __restrict__ out, in
     for (int cc = 0; cc < 4; cc++) o[a][cc] = 0.0f;
   }
 
-  for (int k0 = 0; k0 < n; k0 += ATT_TILE) {
+  for (int k0 = k_begin; k0 < k_end; k0 += ATT_TILE) {
     __syncthreads();                      // the previous tile's kt, vs and ps are no longer read
     for (int it = 0; it < 4; it++) {
       int idx = it * 256 + tid;
@@ -211,7 +216,8 @@ __device__ void attention(const float* __restrict__ qkv, T* __restrict__ out, in
     }
 
     // Online softmax per query row; a row's 64 columns live in the 16 lanes that share ty (one half-warp), and
-    // column k0 < n is always a real key, so every row max is finite.
+    // column k0 < n is always a real key, so every row max is finite. (Keys beyond n are masked; keys of another
+    // split never enter this loop.)
     for (int a = 0; a < 4; a++) {
       float mx = neg_inf();
       for (int cc = 0; cc < 4; cc++) {
@@ -251,10 +257,41 @@ __device__ void attention(const float* __restrict__ qkv, T* __restrict__ out, in
   for (int a = 0; a < 4; a++) {
     int g = q0 + ty * 4 + a;
     if (g >= n) continue;
+    if (splits > 1) {
+      long long q = (long long) split * gridDim.z * n + (long long) blockIdx.z * n + g;
+      for (int cc = 0; cc < 4; cc++) part_o[q * 64 + tx * 4 + cc] = o[a][cc];
+      if (tx == 0) {
+        part_ml[q * 2] = m[a];
+        part_ml[q * 2 + 1] = l[a];
+      }
+      continue;
+    }
     int row = win > 0 ? (wr0 + g / win) * wp + wc0 + g % win : g;
     float inv = 1.0f / l[a];
     T* dst = out + ((long long) f * np + row) * c + h * 64 + tx * 4;
     for (int cc = 0; cc < 4; cc++) put(dst + cc, o[a][cc] * inv);
+  }
+}
+
+// Merges the key splits of global attention: o = Σ_s e^(m_s − M)·o_s / Σ_s e^(m_s − M)·l_s, M = max_s m_s, for each
+// (frame, head, query, dim) — one thread each; out [B·P, C] as attention writes it.
+template <typename T>
+__device__ void attention_combine(const float* __restrict__ part_o, const float* __restrict__ part_ml,
+    T* __restrict__ out, int b, int heads, int np, int splits) {
+  long long per = (long long) b * heads * np, total = per * 64;
+  for (long long e = thread_index(); e < total; e += thread_count()) {
+    long long q = e / 64;
+    int d = (int) (e % 64), bh = (int) (q / np), g = (int) (q % np);
+    float mx = neg_inf();
+    for (int s = 0; s < splits; s++) mx = fmaxf(mx, part_ml[(s * per + q) * 2]);
+    float num = 0.0f, den = 0.0f;
+    for (int s = 0; s < splits; s++) {
+      float w = expf(part_ml[(s * per + q) * 2] - mx);
+      num += w * part_o[(s * per + q) * 64 + d];
+      den += w * part_ml[(s * per + q) * 2 + 1];
+    }
+    int f = bh / heads, h = bh % heads, c = heads * 64;
+    put(out + ((long long) f * np + g) * c + h * 64 + d, num / den);
   }
 }
 
@@ -321,8 +358,12 @@ extern "C" __global__ void image_block_embed(const float* __restrict__ rows, con
     residual_rmsnorm<T>(x, res, rbias, w, y, m, c, eps);                                                            \
   }                                                                                                                 \
   extern "C" __global__ void attention_##SUFFIX(const float* qkv, T* out, int hp, int wp, int heads, int win,       \
-      float scale) {                                                                                                \
-    attention<T>(qkv, out, hp, wp, heads, win, scale);                                                              \
+      float scale, int splits, float* part_o, float* part_ml) {                                                     \
+    attention<T>(qkv, out, hp, wp, heads, win, scale, splits, part_o, part_ml);                                     \
+  }                                                                                                                 \
+  extern "C" __global__ void attention_combine_##SUFFIX(const float* part_o, const float* part_ml, T* out, int b,    \
+      int heads, int np, int splits) {                                                                              \
+    attention_combine<T>(part_o, part_ml, out, b, heads, np, splits);                                               \
   }                                                                                                                 \
   extern "C" __global__ void swiglu_##SUFFIX(const float* gu, T* hout, int m, int f) { swiglu<T>(gu, hout, m, f); } \
   extern "C" __global__ void unfold_##SUFFIX(const float* x, T* u, int b, int hp, int wp, int c, int k) {          \

@@ -70,10 +70,10 @@ class FakeCudaStackTest {
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     CheckReport report = new CheckReport(new PrintStream(log, true));
     try (GpuSession g = new GpuSession(cuda, dir.resolve("cache"), System.getLogger("cuda"))) {
-      new KernelChecks(g, new Random(3)).runAll(report);
+      new KernelChecks(g, new Random(3), true).runAll(report);
     }
     System.out.print(log);
-    assertTrue(report.results().size() > 40 && report.allPassed(), report.summary() + "\n" + log);
+    assertTrue(report.results().size() >= 40 && report.allPassed(), report.summary() + "\n" + log);
     assertTrue(Files.isDirectory(dir.resolve("cache")), "the compiled image was cached");
   }
 
