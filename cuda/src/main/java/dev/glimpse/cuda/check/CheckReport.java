@@ -31,8 +31,16 @@ public final class CheckReport {
 
   private final PrintStream out;
   private final List<Result> results = new ArrayList<>();
+  private Path jsonFile;
+  private ObjectNode jsonContext;
 
   public CheckReport(PrintStream out) { this.out = out; }
+
+  /** Rewrites {@code file} after every check, so that a run cut short still leaves what it measured. */
+  public void writeAsYouGo(Path file, ObjectNode context) {
+    this.jsonFile = file;
+    this.jsonContext = context;
+  }
 
   public Result run(String name, double tolerance, Check check) {
     long t0 = System.nanoTime();
@@ -50,6 +58,13 @@ public final class CheckReport {
     out.printf("%-5s %-46s max_rel_err=%-10.3e tol=%-8.1e %5.1fs %s%n", r.status(), name, r.error(), tolerance,
         (System.nanoTime() - t0) / 1e9, r.detail() == null ? "" : r.detail());
     out.flush();
+    if (jsonFile != null) {
+      try {
+        writeJson(jsonFile, jsonContext);
+      } catch (IOException e) {
+        out.println("cannot write " + jsonFile + ": " + e.getMessage());
+      }
+    }
     return r;
   }
 

@@ -52,6 +52,7 @@ public final class GpuCheckMain {
     try (cuda) {
       System.out.println("== device: " + cuda.describe());
       ctx.put("device", cuda.describe());
+      report.writeAsYouGo(out.resolve("gpu-checks.json"), ctx);
       if (!only.equals("encoder")) {
         System.out.println("== kernels against the scalar reference");
         try (GpuSession g = new GpuSession(cuda, cache, log)) {
