@@ -8,7 +8,6 @@ import dev.glimpse.cuda.backend.EncoderBackend;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -75,7 +74,7 @@ class GpuConformanceTest {
     try (CudaLibraries libs = CudaLibraries.resolve(CudaLibraries.Search.in(java.util.List.of()))) {
       String r = libs.report();
       for (CudaLibraries.Library l : CudaLibraries.Library.values()) assertTrue(r.contains(l.name()), r);
-      assertTrue(Map.of().isEmpty());
+      assertTrue(libs.complete() || r.contains("MISSING"), "a missing library is marked: " + r);
     }
   }
 }
