@@ -8,8 +8,9 @@ import java.util.Objects;
  *
  * @param modelDir folder of the model (weights and tokenizer), relative to the working directory. Default
  *     {@code models/glimpse-tiny}.
- * @param backend where kernels run; {@code auto} picks CUDA when a GPU and the CUDA backend load, else CPU, and
- *     logs the choice.
+ * @param backend where frames are encoded, chosen once at start-up and logged: {@code cuda} (the GPU; start-up fails
+ *     naming what is missing without one), {@code cpu}, or {@code auto} (the GPU when it opens, else the CPU). The
+ *     language model runs on the CPU either way for now (cuda/README.md).
  * @param threads CPU threads for the engine, 0 = one per core. Raising it speeds CPU encoding up to the core count
  *     but competes with decoding and the event loop; on a small robot computer leave a core for ingest.
  * @param contextFrames frames kept in each stream's multi-frame context (the KV cache), 1..100000. Raising it lets
@@ -18,7 +19,8 @@ import java.util.Objects;
  * @param maxBatch frames encoded together, across streams, 1..256. Raising it improves GPU throughput with many
  *     streams but adds latency (a batch waits for its last frame) and activation memory.
  * @param dtype weight precision at run time. {@code bf16} halves weight memory and bandwidth for about three
- *     significant digits; {@code q8} quarters it with a small accuracy loss; {@code f32} is the reference.
+ *     significant digits (on the GPU: bf16 GEMMs, aligner rows within 2e-2 of f32); {@code q8} quarters it with a
+ *     small accuracy loss (no GPU kernels yet: f32 there); {@code f32} is the reference. The CPU computes in f32.
  */
 public record EngineConfig(Path modelDir, Backend backend, int threads, int contextFrames, int maxBatch, DType dtype) {
   public static final Path DEFAULT_MODEL_DIR = Path.of("models/glimpse-tiny");

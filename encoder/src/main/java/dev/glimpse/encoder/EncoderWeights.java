@@ -91,6 +91,27 @@ public final class EncoderWeights implements AutoCloseable {
 
   public List<Block> blocks() { return blocks; }
 
+  /** vision.patch_embed.proj.weight (C, K). */
+  public Tensor patchProj() { return patchProj; }
+
+  /** vision.patch_embed.proj.bias (C). */
+  public Tensor patchBias() { return patchBias; }
+
+  /** vision.norm.weight (C). */
+  public Tensor norm() { return norm; }
+
+  /** aligner.fc1.weight (A, C·merge²). */
+  public Tensor fc1() { return fc1; }
+
+  /** aligner.fc1.bias (A). */
+  public Tensor fc1Bias() { return fc1Bias; }
+
+  /** aligner.fc2.weight (d, A). */
+  public Tensor fc2() { return fc2; }
+
+  /** aligner.fc2.bias (d). */
+  public Tensor fc2Bias() { return fc2Bias; }
+
   /** Frees the f32 copies; the encoder must not be used afterwards. */
   @Override
   public void close() { arena.close(); }

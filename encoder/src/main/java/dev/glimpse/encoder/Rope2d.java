@@ -6,12 +6,12 @@ package dev.glimpse.encoder;
  * (channel j pairs with j+32). Tables in float64, rounded to float32.
  * Legend: P patches, H heads, D = 64 head dim.
  */
-final class Rope2d {
+public final class Rope2d {
   static final int HALF = 32;
   private final float[] cos;   // [P, 32]
   private final float[] sin;   // [P, 32]
 
-  Rope2d(int hp, int wp, double theta) {
+  public Rope2d(int hp, int wp, double theta) {
     cos = new float[hp * wp * HALF];
     sin = new float[hp * wp * HALF];
     double[] f = new double[16];
@@ -30,8 +30,14 @@ final class Rope2d {
     }
   }
 
+  /** The cos table [P, 32] (a copy; the CUDA encoder uploads it). */
+  public float[] cosTable() { return cos.clone(); }
+
+  /** The sin table [P, 32] (a copy). */
+  public float[] sinTable() { return sin.clone(); }
+
   /** In place on x [P, H·D]: x'_j = x_j cos − x_{j+32} sin, x'_{j+32} = x_{j+32} cos + x_j sin, per head. */
-  void apply(float[] x, int np, int heads, int d) {
+  public void apply(float[] x, int np, int heads, int d) {
     int c = heads * d;
     for (int p = 0; p < np; p++) {
       for (int h = 0; h < heads; h++) {

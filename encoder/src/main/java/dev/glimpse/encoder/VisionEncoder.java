@@ -8,7 +8,8 @@ import java.nio.file.Path;
  * The whole vision side: RGB image → merged tokens [n_h·n_w, d] (docs/model.md §2-§3). Owns its weights.
  * Legend: n merged tokens, d LM width.
  */
-public final class VisionEncoder implements AutoCloseable {
+public final class VisionEncoder implements FrameEncoder {
+  private final Kernels kernels;
   private final EncoderConfig cfg;
   private final EncoderWeights weights;
   private final Preprocess preprocess;
@@ -16,6 +17,7 @@ public final class VisionEncoder implements AutoCloseable {
   private final Aligner aligner;
 
   public VisionEncoder(Kernels kernels, EncoderConfig cfg, EncoderWeights weights) {
+    this.kernels = kernels;
     this.cfg = cfg;
     this.weights = weights;
     this.preprocess = new Preprocess(cfg);
@@ -32,6 +34,9 @@ public final class VisionEncoder implements AutoCloseable {
   /** Merged tokens of one image and their grid. */
   public record Encoded(float[] rows, int nh, int nw, Preprocess.Placement placement) {}
 
+  @Override
+  public Encoded encode(byte[] rgb, int width, int height) { return encode(rgb, width, height, Probe.NONE); }
+
   /** rgb interleaved [H, W, 3] → aligner rows [n_h·n_w, d]. */
   public Encoded encode(byte[] rgb, int width, int height, Probe probe) {
     Preprocess.Pixels px = preprocess.apply(rgb, width, height);
@@ -47,6 +52,11 @@ public final class VisionEncoder implements AutoCloseable {
   }
 
   public EncoderConfig config() { return cfg; }
+
+  public EncoderWeights weights() { return weights; }
+
+  @Override
+  public String describe() { return "cpu (" + kernels.name() + " kernels)"; }
 
   @Override
   public void close() { weights.close(); }

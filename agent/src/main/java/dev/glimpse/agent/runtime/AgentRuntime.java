@@ -13,6 +13,9 @@ import dev.glimpse.config.TrackerSection;
 import dev.glimpse.csa.engine.Answer;
 import dev.glimpse.csa.engine.GlimpseModel;
 import dev.glimpse.csa.engine.Query;
+import dev.glimpse.cuda.Precision;
+import dev.glimpse.cuda.backend.EncoderBackend;
+import dev.glimpse.cuda.encoder.CudaVisionEncoder;
 import dev.glimpse.ingest.StreamStats;
 import dev.glimpse.ros.RosBridge;
 import dev.glimpse.ros.RosBridgeConfig;
@@ -74,17 +77,17 @@ public final class AgentRuntime implements AutoCloseable {
    */
   public static AgentRuntime start(AgentConfig config, Vertx vertx, List<PipelineListener> extra) throws IOException {
     EngineConfig e = config.engine();
-    if (e.backend() == EngineConfig.Backend.CUDA) {
-      throw new IOException("engine.backend: cuda is not available in this build (no CUDA backend yet); use auto or cpu");
-    }
+    EncoderBackend.Selection backend = selectBackend(e);
     Kernels kernels = Kernels.create("auto", e.threads() > 0 ? e.threads() : Runtime.getRuntime().availableProcessors());
     GlimpseModel model;
     try {
-      model = GlimpseModel.load(modelDir(e.modelDir()), kernels);
+      model = GlimpseModel.load(modelDir(e.modelDir()), kernels, backend.factory());
     } catch (IOException | RuntimeException ex) {
       kernels.close();
       throw ex;
     }
+    LOG.log(System.Logger.Level.INFO, "engine: " + backend.summary() + "; frames on " + model.frameEncoder().describe()
+        + "; the language model on the CPU (" + kernels.name() + " kernels; no CUDA language model yet)");
     RosPublishing ros = null;
     if (config.ros().enabled()) {
       try {
@@ -98,6 +101,28 @@ public final class AgentRuntime implements AutoCloseable {
     AgentRuntime rt = new AgentRuntime(config, vertx, kernels, model, ros, extra);
     for (StreamConfig s : config.ingest().streams()) rt.addStream(s);
     return rt;
+  }
+
+  /**
+   * engine.backend chosen once, here: cuda without a usable GPU fails start-up with what is missing; auto falls
+   * back to the CPU with the reason logged. engine.dtype bf16 selects bf16 GEMMs on the GPU (q8 has no CUDA kernels:
+   * f32 there); the CPU computes in f32 either way.
+   */
+  static EncoderBackend.Selection selectBackend(EngineConfig e) throws IOException {
+    EncoderBackend.CudaSettings s = EncoderBackend.CudaSettings.fromEnvironment(System.getenv(), System.getProperty("user.home"));
+    CudaVisionEncoder.Options o = s.encoder();
+    Precision p = e.dtype() == EngineConfig.DType.BF16 ? Precision.BF16 : Precision.F32;
+    s = s.withEncoder(new CudaVisionEncoder.Options(p, o.graphs(), o.lanes(), o.kernelCache()));
+    EncoderBackend.Choice choice = switch (e.backend()) {
+      case AUTO -> EncoderBackend.Choice.AUTO;
+      case CPU -> EncoderBackend.Choice.CPU;
+      case CUDA -> EncoderBackend.Choice.CUDA;
+    };
+    try {
+      return EncoderBackend.select(choice, s, System.getLogger("dev.glimpse.cuda"));
+    } catch (IllegalStateException ex) {
+      throw new IOException("engine." + ex.getMessage(), ex);
+    }
   }
 
   /** engine.model_dir as given, else relative to the installation (glimpse.home). */

@@ -66,9 +66,6 @@ public final class SimCommand implements Callable<Integer> {
   @Option(names = "--query", paramLabel = "TEXT", description = "a standing query, asked on every frame (repeatable). Default: \"box all person\"")
   List<String> queries = new ArrayList<>();
 
-  @Option(names = "--backend", defaultValue = "auto", paramLabel = "auto|cpu|cuda", description = "engine backend (default ${DEFAULT-VALUE})")
-  String backend;
-
   @Option(names = "--frames", defaultValue = "0", paramLabel = "N", description = "stop after N frames (0 = the whole video)")
   int frames;
 
@@ -102,9 +99,10 @@ public final class SimCommand implements Callable<Integer> {
     if (gt != null && !(Files.isRegularFile(gt.resolve("seqinfo.ini")) && Files.isRegularFile(gt.resolve("gt/gt.txt")))) {
       problems.add("--gt " + gt + ": not a sequence folder (needs seqinfo.ini and gt/gt.txt; make one with 'glimpse render')");
     }
-    if (!List.of("auto", "cpu", "cuda").contains(backend)) problems.add("--backend must be auto, cpu or cuda, got " + backend);
-    if (backend.equals("cuda")) {
-      problems.add("--backend cuda: this build has no CUDA backend yet; use --backend cpu (auto picks it)");
+    try {
+      engine.selectBackend();                                   // --backend cuda without a GPU fails here, with the rest
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      problems.add("--backend: " + e.getMessage());
     }
     if (frames < 0) problems.add("--frames must be >= 0");
     if (context < 1 || context > 999) problems.add("--context must be 1..999 frames");
@@ -125,8 +123,8 @@ public final class SimCommand implements Callable<Integer> {
       if (!problems.isEmpty()) throw new CommandLine.ParameterException(spec.commandLine(), String.join("; ", problems));
       SeqInfo info = gt == null ? null : SeqInfo.read(gt.resolve("seqinfo.ini"));
       int expected = frames > 0 ? frames : info != null ? info.seqLength() : 0;
-      err.printf("glimpse sim: %s on %s, backend cpu (%s kernels, %d threads), context %d frames, queries %s%n",
-          model.name(), video, kernels.name(), engine.threadCount(), context,
+      err.printf("glimpse sim: %s on %s, frames on %s, language model on the CPU (%s kernels, %d threads), context %d frames, queries %s%n",
+          model.name(), video, model.frameEncoder().describe(), kernels.name(), engine.threadCount(), context,
           standing.stream().map(q -> q.query().text()).toList());
       SimRecorder rec = new SimRecorder(expected, err, System::nanoTime);
       RosPublishing publishing = null;

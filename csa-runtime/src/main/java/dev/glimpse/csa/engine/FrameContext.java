@@ -57,7 +57,7 @@ public final class FrameContext {
 
   /** Encodes packed RGB [height, width, 3] and appends it as the latest frame. */
   public Appended append(byte[] rgb, int width, int height) {
-    return appendEncoded(model.encoder().encode(rgb, width, height, Probe.NONE), width, height);
+    return appendEncoded(model.frameEncoder().encode(rgb, width, height), width, height);
   }
 
   /** Appends a frame already encoded by {@link VisionEncoder#encode} (source size width × height). */

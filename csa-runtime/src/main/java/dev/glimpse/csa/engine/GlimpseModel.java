@@ -8,6 +8,7 @@ import dev.glimpse.csa.LmConfig;
 import dev.glimpse.csa.LmWeights;
 import dev.glimpse.encoder.EncoderConfig;
 import dev.glimpse.encoder.EncoderWeights;
+import dev.glimpse.encoder.FrameEncoder;
 import dev.glimpse.encoder.VisionEncoder;
 import dev.glimpse.tensor.Kernels;
 import java.io.IOException;
@@ -26,16 +27,18 @@ public final class GlimpseModel implements AutoCloseable {
   private final Path dir;
   private final String name;
   private final VisionEncoder encoder;
+  private final FrameEncoder frames;
   private final LanguageModel lm;
   private final LmWeights lmWeights;
   private final Vocabulary vocab;
   private final List<String> classes, colors;
 
-  private GlimpseModel(Path dir, String name, VisionEncoder encoder, LanguageModel lm, LmWeights lmWeights,
-      Vocabulary vocab, List<String> classes, List<String> colors) {
+  private GlimpseModel(Path dir, String name, VisionEncoder encoder, FrameEncoder frames, LanguageModel lm,
+      LmWeights lmWeights, Vocabulary vocab, List<String> classes, List<String> colors) {
     this.dir = dir;
     this.name = name;
     this.encoder = encoder;
+    this.frames = frames;
     this.lm = lm;
     this.lmWeights = lmWeights;
     this.vocab = vocab;
@@ -45,6 +48,14 @@ public final class GlimpseModel implements AutoCloseable {
 
   /** Loads {@code dir}; the kernels run every matmul and norm (choose them with {@link Kernels#create}). */
   public static GlimpseModel load(Path dir, Kernels kernels) throws IOException {
+    return load(dir, kernels, FrameEncoder.Factory.CPU);
+  }
+
+  /**
+   * Loads {@code dir} with frames encoded by what {@code frames} makes from the loaded vision weights (the CPU
+   * encoder itself, or e.g. the CUDA encoder); the language model runs on {@code kernels}.
+   */
+  public static GlimpseModel load(Path dir, Kernels kernels, FrameEncoder.Factory frames) throws IOException {
     List<String> problems = new ArrayList<>();
     for (String f : List.of("config.json", "model.safetensors", "tokenizer.json")) {
       if (!Files.isRegularFile(dir.resolve(f))) problems.add(dir.resolve(f) + " is missing");
@@ -116,8 +127,16 @@ public final class GlimpseModel implements AutoCloseable {
       // the vision and language halves open the same checkpoint: a problem with the file itself is listed once
       throw new IOException("cannot load the model in " + dir + ":\n  - " + String.join("\n  - ", new LinkedHashSet<>(problems)));
     }
-    return new GlimpseModel(dir, name, new VisionEncoder(kernels, ec, ew), new LanguageModel(lc, lw, kernels), lw,
-        vocab, classes, colors);
+    VisionEncoder cpu = new VisionEncoder(kernels, ec, ew);
+    FrameEncoder fe;
+    try {
+      fe = frames.create(ec, ew, cpu);
+    } catch (IOException | RuntimeException e) {
+      ew.close();
+      lw.close();
+      throw e;
+    }
+    return new GlimpseModel(dir, name, cpu, fe, new LanguageModel(lc, lw, kernels), lw, vocab, classes, colors);
   }
 
   private static List<String> strings(JsonNode arr) {
@@ -130,7 +149,11 @@ public final class GlimpseModel implements AutoCloseable {
 
   public String name() { return name; }
 
+  /** The CPU vision encoder (probes, fixtures); frames of a context go through {@link #frameEncoder}. */
   public VisionEncoder encoder() { return encoder; }
+
+  /** What encodes appended frames: the CPU encoder, or another backend chosen at load. */
+  public FrameEncoder frameEncoder() { return frames; }
 
   public LanguageModel lm() { return lm; }
 
@@ -145,6 +168,7 @@ public final class GlimpseModel implements AutoCloseable {
 
   @Override
   public void close() {
+    if (frames != encoder) frames.close();
     encoder.close();
     lmWeights.close();
   }

@@ -1,0 +1,69 @@
+"""Prints the closing table of bench/gpu.sh from OUT/gpu-checks.json, OUT/java-bench.json and OUT/torch-bench.json
+(any of them may be missing or partial: what is there is printed, what is not is said). Standard library only."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+
+def load(path):
+    try:
+        with open(path) as f:
+            return json.load(f), None
+    except Exception as e:  # noqa: BLE001
+        return None, f"{os.path.basename(path)}: {e}"
+
+
+def main(out: str) -> int:
+    checks, e1 = load(os.path.join(out, "gpu-checks.json"))
+    java, e2 = load(os.path.join(out, "java-bench.json"))
+    torch, e3 = load(os.path.join(out, "torch-bench.json"))
+    print("=" * 100)
+    print("GLIMPSE GPU RUN SUMMARY")
+    for e in (e1, e2, e3):
+        if e:
+            print("  missing:", e)
+    if checks:
+        ctx = checks.get("context", {})
+        print("device:", ctx.get("device", ctx.get("error", "?")))
+        res = checks.get("checks", [])
+        bad = [c for c in res if c["status"] != "PASS"]
+        print(f"conformance: {len(res) - len(bad)} passed, {len(bad)} failed")
+        for c in bad:
+            print(f"  {c['status']:5s} {c['name']}: err={c.get('max_rel_err')} tol={c['tolerance']} {c.get('detail', '')[:300]}")
+    rows = (java or {}).get("results", []) + (torch or {}).get("results", [])
+    if torch and torch.get("error"):
+        print("torch:", torch["error"])
+    eager = {(r["precision"], r["batch"]): r for r in rows if r.get("impl") == "torch-eager" and "wall_ms" in r}
+    print()
+    print("encode, grid-native frames, wall ms from host uint8 frames to host aligner rows (median); GPU ms between events")
+    head = f"{'impl':14s} {'prec':5s} {'batch':>5s} {'graphs':>6s} {'ms/batch':>9s} {'ms/frame':>9s} {'frames/s':>9s} {'GPU ms':>8s} {'vs eager':>9s}"
+    print(head)
+    print("-" * len(head))
+    order = {"java-cuda": 0, "torch-eager": 1, "torch-compile": 2}
+    for r in sorted(rows, key=lambda r: (r.get("size", ""), r.get("batch", 0), r.get("precision", ""),
+                                         order.get(r.get("impl"), 9), not r.get("graphs", False))):
+        if "wall_ms" not in r:
+            print(f"{r.get('impl', '?'):14s} {r.get('precision', '?'):5s} {r.get('batch', 0):5d}  ERROR {str(r.get('error'))[:150]}")
+            continue
+        base = eager.get((r["precision"], r["batch"]))
+        ratio = f"{r['wall_ms'] / base['wall_ms']:.2f}x" if base else "-"
+        print(f"{r['impl']:14s} {r['precision']:5s} {r['batch']:5d} {('yes' if r.get('graphs') else 'no'):>6s} "
+              f"{r['wall_ms']:9.3f} {r['ms_per_frame']:9.3f} {r['frames_per_s']:9.1f} {r.get('gpu_ms', float('nan')):8.3f} {ratio:>9s}")
+    print()
+    for prec in ("f32", "bf16"):
+        j = [r for r in rows if r.get("impl") == "java-cuda" and r.get("precision") == prec and r.get("batch") == 1
+             and r.get("graphs") and "wall_ms" in r]
+        base = eager.get((prec, 1))
+        if j and base:
+            ratio = j[0]["wall_ms"] / base["wall_ms"]
+            print(f"goal (batch 1, {prec}): java-cuda / torch eager = {ratio:.3f} (goal <= 0.25): {'MET' if ratio <= 0.25 else 'NOT MET'}")
+        else:
+            print(f"goal (batch 1, {prec}): not measurable (java-cuda {'ok' if j else 'missing'}, torch eager {'ok' if base else 'missing'})")
+    print("=" * 100)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "out/gpu"))

@@ -1,0 +1,28 @@
+package dev.glimpse.encoder;
+
+import java.io.IOException;
+
+/**
+ * What the engine needs from a vision encoder: a frame's RGB pixels in, its aligner rows out (docs/model.md §2-§3).
+ * {@link VisionEncoder} computes it on the CPU with the chosen kernels; other backends (the CUDA encoder in the
+ * cuda module) compute the same rows elsewhere. Chosen once at start-up through a {@link Factory}.
+ */
+public interface FrameEncoder extends AutoCloseable {
+  /** rgb interleaved [H, W, 3] bytes → aligner rows [n_h·n_w, d] with their grid and placement. */
+  VisionEncoder.Encoded encode(byte[] rgb, int width, int height);
+
+  /** For logs: where and how it runs, e.g. {@code cpu (vector kernels)}. */
+  String describe();
+
+  @Override
+  default void close() {}
+
+  /** Makes the frame encoder of a loaded model; {@code cpu} is the model's own CPU encoder (same weights). */
+  @FunctionalInterface
+  interface Factory {
+    /** The CPU encoder itself: every frame on the CPU. */
+    Factory CPU = (cfg, weights, cpu) -> cpu;
+
+    FrameEncoder create(EncoderConfig cfg, EncoderWeights weights, VisionEncoder cpu) throws IOException;
+  }
+}
