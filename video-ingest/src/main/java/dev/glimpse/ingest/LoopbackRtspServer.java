@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A loopback RTSP test server ({@code rtsp_server.py}: GStreamer's gst-rtsp-server through PyGObject, infra notes
@@ -19,8 +20,8 @@ import java.util.concurrent.TimeUnit;
  * server, and listens on 127.0.0.1 only.
  *
  * <p>Needs {@code /usr/bin/python3} with gi, gir1.2-gst-rtsp-server-1.0 and the GStreamer base/good plugins
- * (.ci/apt-packages). The script ships as a class-path resource; it is copied to a temporary file for the
- * interpreter and deleted again by {@link #close()}.
+ * (.ci/apt-packages). The script ships as a class-path resource; it is copied into a private temporary folder for
+ * the interpreter and deleted again by {@link #close()}.
  */
 public final class LoopbackRtspServer implements AutoCloseable {
   /** Not PATH's python3: that may be a pyenv without gi. */
@@ -57,7 +58,7 @@ public final class LoopbackRtspServer implements AutoCloseable {
     try {
       s.start();
     } catch (IOException | InterruptedException | RuntimeException e) {
-      Files.deleteIfExists(s.script);
+      deleteScript(s.script);
       throw e;
     }
     return s;
@@ -84,10 +85,13 @@ public final class LoopbackRtspServer implements AutoCloseable {
   /** Starts the process (again, on the same port) and waits until it listens. */
   public void start() throws IOException, InterruptedException {
     if (process != null && process.isAlive()) throw new IllegalStateException("already running: pid " + pid());
-    process = new ProcessBuilder(PYTHON.toString(), script.toString(), Integer.toString(port), source)
+    // -I (isolated): no PYTHON* variables, no user site-packages, and the script's folder is not put first on the
+    // module path, so a stray re.py or typing.py next to it cannot shadow the standard library
+    process = new ProcessBuilder(PYTHON.toString(), "-I", script.toString(), Integer.toString(port), source)
         .redirectErrorStream(true).start();
     process.getOutputStream().close();
-    CountDownLatch ready = new CountDownLatch(1);
+    CountDownLatch readyOrGone = new CountDownLatch(1);
+    AtomicBoolean ready = new AtomicBoolean();
     Process p = process;
     pump = Thread.ofPlatform().daemon().name("rtsp-server-log-" + port).start(() -> {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -97,17 +101,22 @@ public final class LoopbackRtspServer implements AutoCloseable {
           }
           if (line.startsWith("READY ")) {
             readyNanos = System.nanoTime();
-            ready.countDown();
+            ready.set(true);
+            readyOrGone.countDown();
           }
         }
       } catch (IOException e) {
         // the process died; its exit is what the caller looks at
+      } finally {
+        readyOrGone.countDown(); // end of output: the process is gone, ready or not
       }
     });
-    if (!ready.await(READY_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-      kill9();
-      throw new IOException("RTSP server did not start on port " + port + ":\n" + log());
-    }
+    boolean inTime = readyOrGone.await(READY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    if (inTime && ready.get()) return;
+    if (!inTime) process.destroyForcibly(); // SIGKILL; a no-op if it has just exited
+    awaitExit();
+    throw new IOException("RTSP server did not start on port " + port + (inTime ? " (exit status " + process.exitValue() + ")"
+        : " within " + READY_TIMEOUT_SECONDS + " s") + ":\n" + log());
   }
 
   /** SIGKILL, then wait for the process and its log reader to be gone. */
@@ -143,13 +152,20 @@ public final class LoopbackRtspServer implements AutoCloseable {
     }
   }
 
+  /** The script, copied into a new private folder. */
   private static Path copyScript() throws IOException {
-    Path tmp = Files.createTempFile("glimpse-rtsp-server", ".py");
+    Path dir = Files.createTempDirectory("glimpse-rtsp-server");
+    Path tmp = dir.resolve("rtsp_server.py");
     try (InputStream in = LoopbackRtspServer.class.getResourceAsStream("rtsp_server.py")) {
       if (in == null) throw new IOException("rtsp_server.py is missing from the class path");
       Files.write(tmp, in.readAllBytes());
     }
     return tmp;
+  }
+
+  private static void deleteScript(Path script) throws IOException {
+    Files.deleteIfExists(script);
+    Files.deleteIfExists(script.getParent());
   }
 
   /** Stops the server by PID (SIGCONT in case it is frozen, SIGTERM, SIGKILL if it lingers) and deletes the script. */
@@ -167,7 +183,7 @@ public final class LoopbackRtspServer implements AutoCloseable {
       process.destroyForcibly();
       throw new IOException("interrupted while stopping the RTSP server pid " + pid(), e);
     } finally {
-      Files.deleteIfExists(script);
+      deleteScript(script);
     }
   }
 }
