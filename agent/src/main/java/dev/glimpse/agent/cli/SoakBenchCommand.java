@@ -60,12 +60,17 @@ public final class SoakBenchCommand implements Callable<Integer> {
       description = "threads/descriptors allowed above their first value after the warm-up (default ${DEFAULT-VALUE})")
   int countSlack;
 
+  @Option(names = "--max-silence", defaultValue = "120", paramLabel = "SECONDS",
+      description = "the longest the pipeline may go without a result (default ${DEFAULT-VALUE} s; a niced run on a busy machine is slow)")
+  double maxSilence;
+
   @Override
   public Integer call() throws Exception {
     SoakRun.Options o;
     try {
       o = new SoakRun.Options(FaultsBenchCommand.seconds(minutes * 60), FaultsBenchCommand.seconds(sampleSeconds),
-          FaultsBenchCommand.seconds(warmupSeconds), maxRssSlope, maxHeapSlope, countSlack);
+          FaultsBenchCommand.seconds(warmupSeconds), maxRssSlope, maxHeapSlope, countSlack,
+          FaultsBenchCommand.seconds(maxSilence));
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -46,11 +46,17 @@ public record ResourceSample(double seconds, long rssBytes, long heapBytes, long
 
   public double heapCommittedMiB() { return heapCommittedBytes / MIB; }
 
-  /** The JVM's heap limit and collectors, e.g. "max heap 512 MiB, PS Scavenge + PS MarkSweep", for reports. */
+  /**
+   * The JVM's heap limit, whether the heap was pre-touched ({@code -XX:+AlwaysPreTouch}: every heap page resident
+   * from the start, so that later RSS growth is native memory, metaspace or JIT code and not the heap being used
+   * for the first time) and the collectors, for reports.
+   */
   public static String jvmMemory() {
     long max = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getMax();
-    return String.format(java.util.Locale.ROOT, "max heap %.0f MiB, GC %s", max / MIB, String.join(" + ",
-        ManagementFactory.getGarbageCollectorMXBeans().stream().map(GarbageCollectorMXBean::getName).toList()));
+    boolean preTouched = ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-XX:+AlwaysPreTouch");
+    return String.format(java.util.Locale.ROOT, "max heap %.0f MiB%s, GC %s", max / MIB,
+        preTouched ? " (pre-touched: RSS changes are outside the heap)" : " (not pre-touched: RSS rises as the heap is first used)",
+        String.join(" + ", ManagementFactory.getGarbageCollectorMXBeans().stream().map(GarbageCollectorMXBean::getName).toList()));
   }
 
   private static long vmRss() throws IOException {

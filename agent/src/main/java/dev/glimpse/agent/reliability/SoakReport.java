@@ -33,8 +33,8 @@ public final class SoakReport {
     if (o.stats() != null) {
       sb.append("stream: ").append(o.stats()).append('\n');
     }
-    sb.append(String.format(Locale.ROOT, "published %d, engine failures %d, sampling intervals without a result %d%n",
-        o.counts().results(), o.engineFailures(), o.stillIntervals()));
+    sb.append(String.format(Locale.ROOT, "published %d, engine failures %d, sampling intervals without a result %d (longest silence %.0f s, limit %d s)%n",
+        o.counts().results(), o.engineFailures(), o.stillIntervals(), o.longestSilence(), o.options().maxSilence().toSeconds()));
     List<String> v = o.violations();
     sb.append(v.isEmpty() ? "PASS: slopes within bounds, threads and descriptors flat, every frame accounted for\n"
         : "FAIL:\n  " + String.join("\n  ", v) + "\n");

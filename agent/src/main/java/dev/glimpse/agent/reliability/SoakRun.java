@@ -32,9 +32,11 @@ public final class SoakRun {
    * @param maxHeapSlope      MiB per hour the live-heap fit may rise
    * @param countSlack        threads (Java, OS) and descriptors may exceed their first value after the warm-up by
    *                          this many (JIT and GC workers come and go; a leaked decoder brings one per core)
+   * @param maxSilence        the longest the pipeline may go without publishing a result (measured in whole
+   *                          sampling intervals); a stuck engine or stream shows here
    */
   public record Options(Duration duration, Duration sampleEvery, Duration warmup, double maxRssSlope, double maxHeapSlope,
-      int countSlack) {
+      int countSlack, Duration maxSilence) {
     public Options {
       if (sampleEvery.toMillis() < 100) throw new IllegalArgumentException("sample period below 100 ms: " + sampleEvery);
       if (duration.compareTo(warmup.plus(sampleEvery.multipliedBy(3))) < 0) {
@@ -55,10 +57,11 @@ public final class SoakRun {
    * @param rss          RSS in MiB against hours, fitted after the warm-up
    * @param heap         live heap in MiB against hours, fitted after the warm-up
    * @param stillIntervals sampling intervals after the warm-up in which no result was published
+   * @param longestSilence the longest run of such intervals, in seconds
    */
   public record Outcome(String model, String source, Options options, List<Sample> samples, LeastSquares.Fit rss,
       LeastSquares.Fit heap, StreamStats stats, PipelineWatch.Counts counts, long engineFailures, boolean streamFailed,
-      int stillIntervals, double seconds) {
+      int stillIntervals, double longestSilence, double seconds) {
 
     /** Samples from the warm-up on. */
     public List<Sample> steady() {
@@ -81,7 +84,9 @@ public final class SoakRun {
       if (streamFailed) v.add("the stream reported FAILED");
       if (engineFailures > 0) v.add(engineFailures + " frames failed in the engine");
       if (counts.results() == 0) v.add("no result was published");
-      if (stillIntervals > 0) v.add(stillIntervals + " sampling intervals without a published result");
+      if (longestSilence > options.maxSilence().toNanos() / 1e9) {
+        v.add(String.format(Locale.ROOT, "no result for %.0f s (limit %d s)", longestSilence, options.maxSilence().toSeconds()));
+      }
       String lost = FaultRun.unaccounted(stats, counts, engineFailures);
       if (lost != null) v.add(lost);
       return v;
@@ -133,9 +138,18 @@ public final class SoakRun {
     List<Sample> steady = samples.stream().filter(s -> s.resources().seconds() >= warm).toList();
     if (steady.size() < 3) throw new IOException("only " + steady.size() + " samples after the warm-up; the stream failed early?");
     int still = 0;
-    for (int i = 1; i < steady.size(); i++) if (steady.get(i).results() == steady.get(i - 1).results()) still++;
+    double silence = 0, longest = 0;
+    for (int i = 1; i < steady.size(); i++) {
+      double dt = steady.get(i).resources().seconds() - steady.get(i - 1).resources().seconds();
+      if (steady.get(i).results() == steady.get(i - 1).results()) {
+        still++;
+        longest = Math.max(longest, silence += dt);
+      } else {
+        silence = 0;
+      }
+    }
     return new Outcome(model, source, o, samples, fit(steady, s -> s.resources().rssMiB()), fit(steady, s -> s.resources().heapMiB()),
-        stats, w.counts(), failures, w.failed(), still, (System.nanoTime() - t0) / 1e9);
+        stats, w.counts(), failures, w.failed(), still, longest, (System.nanoTime() - t0) / 1e9);
   }
 
   private static Sample sample(double seconds, BenchAgent agent, PipelineWatch w) throws IOException {

@@ -42,7 +42,7 @@ class PipelineSoakTest {
     double minutes = Double.parseDouble(System.getProperty("glimpse.soak.minutes", "5"));
     Path clip = render(tmp.resolve("clip.mp4"));
     SoakRun.Options o = new SoakRun.Options(Duration.ofMillis(Math.round(minutes * 60_000)), Duration.ofSeconds(10),
-        Duration.ofSeconds(60), MAX_RSS_SLOPE, MAX_HEAP_SLOPE, 8);
+        Duration.ofSeconds(60), MAX_RSS_SLOPE, MAX_HEAP_SLOPE, 8, Duration.ofSeconds(60));
     BenchAgent.Spec spec = new BenchAgent.Spec(SMOKE, 1, 8, "box all person", 2);
     StringWriter progress = new StringWriter();
     SoakRun.Outcome r = SoakRun.run(o, spec, BenchAgent.loopedFile(clip), "looped file clip.mp4 (168x168, 10 fps)",
