@@ -86,12 +86,12 @@ class CliTest {
 
   @Test
   void probeWithFramesKeepsReconnectingUntilTheCameraComesUp() throws Exception {
-    int port = RtspServer.freePort();
+    int port = LoopbackRtspServer.freePort();
     Output out = new Output("RECONNECTING #2");
     CompletableFuture<Run> probe = CompletableFuture.supplyAsync(() -> run(new ProbeCommand(), out,
         "rtsp://127.0.0.1:" + port + "/cam", "--frames", "20", "--timeout", "40"));
     assertTrue(out.seen.await(30, TimeUnit.SECONDS), "the probe retries while nothing listens: " + out);
-    try (RtspServer ignored = RtspServer.start("test", port)) {
+    try (LoopbackRtspServer ignored = LoopbackRtspServer.start("test", port)) {
       Run r = probe.get(60, TimeUnit.SECONDS);
       assertEquals(0, r.exit(), r.out() + r.err());
       assertTrue(r.out().contains("cannot open: Connection refused"), r.out());
@@ -104,7 +104,7 @@ class CliTest {
 
   @Test
   void probeGivesUpAtTheTimeout() throws Exception {
-    Run r = run(new ProbeCommand(), new Output(null), "rtsp://127.0.0.1:" + RtspServer.freePort() + "/cam", "--timeout", "1.5");
+    Run r = run(new ProbeCommand(), new Output(null), "rtsp://127.0.0.1:" + LoopbackRtspServer.freePort() + "/cam", "--timeout", "1.5");
     assertEquals(1, r.exit());
     assertTrue(r.out().contains("timed out after 1.5 s with 0 of 30 frames"), r.out());
   }

@@ -64,7 +64,7 @@ class RtspOutageTest {
 
   @Test
   void aRenderedH264FileStreamsOverTcpAndAfterItsEndTheSessionIsReopened() throws Exception {
-    try (RtspServer server = RtspServer.start(TestMedia.h264Mp4(160, 120, 45).toString());
+    try (LoopbackRtspServer server = LoopbackRtspServer.start(TestMedia.h264Mp4(160, 120, 45).toString());
          StreamHarness h = harness(rtsp("file_cam", server.url(), StreamConfig.Transport.TCP, Duration.ofSeconds(2)), IngestEnv.system())) {
       StreamEvent streaming = h.awaitState(StreamState.STREAMING, seconds(15));
       assertEquals("h264", streaming.info().codec());
@@ -81,7 +81,7 @@ class RtspOutageTest {
 
   @Test
   void theLivePatternStreamsOverUdp() throws Exception {
-    try (RtspServer server = RtspServer.start("test");
+    try (LoopbackRtspServer server = LoopbackRtspServer.start("test");
          StreamHarness h = harness(rtsp("udp_cam", server.url(), StreamConfig.Transport.UDP, Duration.ofSeconds(2)), IngestEnv.system())) {
       StreamEvent streaming = h.awaitState(StreamState.STREAMING, seconds(15));
       assertEquals("mjpeg", streaming.info().codec());
@@ -97,7 +97,7 @@ class RtspOutageTest {
     List<Integer> before = null, after;
     NativeMemory memBefore = null, memAfter;
     long t0 = System.nanoTime();
-    try (RtspServer server = RtspServer.start("test")) {
+    try (LoopbackRtspServer server = LoopbackRtspServer.start("test")) {
       StreamHarness h = harness(rtsp("cam", server.url(), StreamConfig.Transport.TCP, Duration.ofSeconds(1)), IngestEnv.system());
       h.awaitFrames(5, seconds(15));
       for (int cycle = 1; cycle <= KILL_CYCLES; cycle++) {
@@ -116,11 +116,11 @@ class RtspOutageTest {
             + fromSpawnMs.getLast() + " ms after its process was started)");
         if (cycle == 1) {
           memBefore = NativeMemory.measure(h); // steady state: one session streaming, after one full outage
-          before = RtspServer.threadCounts();
+          before = threadCounts();
         }
       }
       memAfter = NativeMemory.measure(h);
-      after = RtspServer.threadCounts();
+      after = threadCounts();
       h.close();
       assertEquals(0, ingestThreads(), "the grab thread is gone after close");
     }
@@ -149,7 +149,7 @@ class RtspOutageTest {
       }
     });
     long t0 = System.nanoTime();
-    try (RtspServer server = RtspServer.start("test")) {
+    try (LoopbackRtspServer server = LoopbackRtspServer.start("test")) {
       StreamHarness h = harness(rtsp("cam", server.url(), StreamConfig.Transport.TCP, FREEZE_STALL), env);
       h.awaitFrames(5, seconds(15));
       for (int cycle = 1; cycle <= FREEZE_CYCLES; cycle++) {
@@ -174,11 +174,11 @@ class RtspOutageTest {
             + " ms after the freeze, frames resumed " + ms + " ms after SIGCONT");
         if (cycle == 1) {
           memBefore = NativeMemory.measure(h);
-          before = RtspServer.threadCounts();
+          before = threadCounts();
         }
       }
       memAfter = NativeMemory.measure(h);
-      after = RtspServer.threadCounts();
+      after = threadCounts();
       assertEquals(FREEZE_CYCLES, h.stream.stats().stalls());
       h.close();
     }
@@ -223,6 +223,15 @@ class RtspOutageTest {
       if (t.getName().startsWith("glimpse-ingest-")) t.join(5000);
     }
     return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("glimpse-ingest-")).count();
+  }
+
+  /** Live threads of this JVM: Java threads, and OS threads (native FFmpeg threads included). */
+  private static List<Integer> threadCounts() throws IOException {
+    int os;
+    try (var s = Files.list(Path.of("/proc/self/task"))) {
+      os = (int) s.count();
+    }
+    return List.of(Thread.getAllStackTraces().size(), os);
   }
 
   /**

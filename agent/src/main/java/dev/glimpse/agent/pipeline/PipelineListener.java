@@ -1,5 +1,6 @@
 package dev.glimpse.agent.pipeline;
 
+import dev.glimpse.ingest.StreamEvent;
 import dev.glimpse.ingest.StreamStats;
 import dev.glimpse.types.Detections;
 import dev.glimpse.types.Track;
@@ -16,6 +17,12 @@ public interface PipelineListener {
   /** The detections of one standing query on one frame and the tracks after the tracker's update. */
   default void onTracks(String stream, StandingQuery query, FrameResult result, Detections detections,
       List<Track> tracks) {}
+
+  /**
+   * Ingest changed state (CONNECTING, STREAMING, STALLED, RECONNECTING, ...). The event's clock is the grab thread's,
+   * so a STREAMING event marks when the first frame of a session was decoded, however busy the engine is.
+   */
+  default void onStreamEvent(String stream, StreamEvent event) {}
 
   /** The stream ended (file done) or was stopped; stats are final. */
   default void onEnd(String stream, StreamStats stats) {}

@@ -59,6 +59,9 @@ public final class StreamPipeline {
     context = vertx.getOrCreateContext();
     context.runOnContext(v -> {
       stream = FrameStream.create(vertx, config);
+      stream.stateHandler(e -> {
+        for (PipelineListener l : listeners) l.onStreamEvent(config.id(), e);
+      });
       stream.handler(this::onFrame).endHandler(x -> {
         ended = true;
         finishIfIdle();

@@ -7,6 +7,7 @@ import dev.glimpse.agent.cli.EngineOptions;
 import dev.glimpse.agent.pipeline.EngineWorker;
 import dev.glimpse.agent.pipeline.StandingQuery;
 import dev.glimpse.agent.pipeline.StreamPipeline;
+import dev.glimpse.agent.plot.Plots;
 import dev.glimpse.agent.runtime.RosPublishing;
 import dev.glimpse.ros.RosBridge;
 import dev.glimpse.ros.RosBridgeConfig;

@@ -1,4 +1,4 @@
-"""Loopback RTSP test server for the video-ingest tests (GStreamer gst-rtsp-server through PyGObject).
+"""Loopback RTSP test server for outage tests and fault benchmarks (GStreamer gst-rtsp-server through PyGObject).
 
 Usage: /usr/bin/python3 rtsp_server.py PORT SOURCE
   SOURCE = path to an H.264 .mp4/.mov/.mkv file: served from t=0 to every client, then end of stream
