@@ -13,9 +13,11 @@ writes, with the weights of the model directory upcast to float32 exactly as the
 `rows` are the aligner rows in row-major merged-grid order, the tensor VisionEncoder.encodePixels returns; the
 image block's layout is in the prefill's input_ids / image_index. Shapes are fixed (one graph per grid).
 
-Not exported: a decode step. It would need the per-layer state of training/stream.py (raw window, compressed rows,
-pending compressor windows) as graph inputs and outputs; the one-shot prefill needs none, and at one frame the CSA
-indexer's top-k keeps every visible entry (n <= index_topk), so its sort drops out of the traced graph.
+Not exported: a decode step, and prefill over several frames. A decode step would need the per-layer state of
+training/stream.py (raw window, compressed rows, pending compressor windows) as graph inputs and outputs. At one
+frame the CSA indexer's top-k keeps every visible entry (n <= index_topk), so its sort is not in the traced graph;
+past index_topk entries (about three frames) the trace would hold a stable sort whose tie order ("the later entry
+first") an ONNX TopK does not promise.
 
 --no-weights leaves the weights out: they become graph inputs named as in model.safetensors (a small graph for
 tests that feed the weights themselves). Checks before writing: the exported modules reproduce the golden outputs of

@@ -13,6 +13,8 @@ import dev.glimpse.encoder.Probe;
 import dev.glimpse.encoder.VisionEncoder;
 import dev.glimpse.tensor.Kernels;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.OperatingSystemMXBean;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -97,6 +99,10 @@ public final class EngineBenchCommand implements Callable<Integer> {
     ObjectMapper m = new ObjectMapper();
     ObjectNode res = m.createObjectNode();
     Random rnd = new Random(42);
+    // The machine may be shared: the load average (runnable threads, all processes) before and after says how much.
+    OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+    res.put("load_average_start", os.getSystemLoadAverage());
+    res.put("cpus", os.getAvailableProcessors());
     try (OnnxPeer peer = onnx == null ? null : OnnxPeer.open(onnx, engine.threadCount(), engine.modelDir());
          Kernels kernels = engine.createKernels(); GlimpseModel model = engine.load(kernels)) {
       res.put("model", model.name());
@@ -133,7 +139,13 @@ public final class EngineBenchCommand implements Callable<Integer> {
       }
       contexts(model, rnd, max, res, out);
     }
-    if (json) out.println(m.writeValueAsString(res));
+    res.put("load_average_end", os.getSystemLoadAverage());
+    if (json) {
+      out.println(m.writeValueAsString(res));
+    } else {
+      out.printf("load average (1 min, %d cpus): %.1f at the start, %.1f at the end%n", os.getAvailableProcessors(),
+          res.get("load_average_start").asDouble(), os.getSystemLoadAverage());
+    }
     return 0;
   }
 
@@ -151,6 +163,10 @@ public final class EngineBenchCommand implements Callable<Integer> {
       long t0 = System.nanoTime();
       FrameContext.Appended a = ctx.appendEncoded(rows, 756, 756);
       prefill.add((System.nanoTime() - t0) / 1e6);
+      if (f % 100 == 0) {                                 // long fills: show progress (stderr keeps stdout a report)
+        spec.commandLine().getErr().printf("  filled %d frames, prefill of the last frame %.0f ms%n", f, prefill.getLast());
+        spec.commandLine().getErr().flush();
+      }
       if (f == 1) {
         res.put("kv_bytes_first_frame", a.bytesAdded());
         res.put("rows_per_layer_per_frame", a.rowsAdded());
@@ -175,10 +191,15 @@ public final class EngineBenchCommand implements Callable<Integer> {
         }
       }
     }
+    if (!json) out.printf("KV of the first frame: %d bytes (%d compressed rows per CSA layer)%n",
+        res.get("kv_bytes_first_frame").asLong(), res.get("rows_per_layer_per_frame").asInt());
     if (at.size() >= 2) {
       ObjectNode first = (ObjectNode) at.get(0), last = (ObjectNode) at.get(at.size() - 1);
-      res.put("kv_bytes_per_frame", (double) (last.get("kv_bytes").asLong() - first.get("kv_bytes").asLong())
-          / Math.max(1, last.get("frames_held").asInt() - first.get("frames_held").asInt()));
+      double perFrame = (double) (last.get("kv_bytes").asLong() - first.get("kv_bytes").asLong())
+          / Math.max(1, last.get("frames_held").asInt() - first.get("frames_held").asInt());
+      res.put("kv_bytes_per_frame", perFrame);
+      if (!json) out.printf("KV per frame held (%d to %d frames held): %.0f bytes%n", first.get("frames_held").asInt(),
+          last.get("frames_held").asInt(), perFrame);
     }
   }
 }

@@ -14,11 +14,14 @@ import dev.glimpse.csa.engine.GlimpseModel;
 import dev.glimpse.encoder.Probe;
 import dev.glimpse.encoder.VisionEncoder;
 import dev.glimpse.tensor.Kernels;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /**
  * The ONNX Runtime peer of {@code glimpse bench engine} without Python: src/test/resources/onnx-smoke holds the
@@ -91,6 +94,21 @@ class OnnxBenchTest {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> s.run(Map.of("pixel_values", new float[10])));
       assertTrue(e.getMessage().contains("10 elements"), e.getMessage());
     }
+  }
+
+  @Test
+  void contextsBeyondAFullRingAndMissingGraphDirectoriesAreRefusedBeforeAnyWork() {
+    CommandLine cl = GlimpseCli.newCommandLine();
+    StringWriter err = new StringWriter();
+    cl.setErr(new PrintWriter(err));
+    cl.setOut(new PrintWriter(new StringWriter()));
+    assertEquals(2, cl.execute("bench", "engine", "--model", SMOKE.toString(), "--contexts", "1,1001"));
+    assertTrue(err.toString().contains("--contexts must be 1..1000 frames"), err.toString());
+    StringWriter err2 = new StringWriter();
+    cl.setErr(new PrintWriter(err2));
+    assertEquals(1, cl.execute("bench", "engine", "--model", SMOKE.toString(), "--onnx", "/nonexistent/graphs"));
+    assertTrue(err2.toString().contains("manifest.json is missing (write it with: python3 -m training.export_onnx"),
+        err2.toString());
   }
 
   @Test
