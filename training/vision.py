@@ -41,10 +41,14 @@ def _cached(key, make):
 
 
 def sincos_2d(n_h: int, n_w: int, dim: int, device=None) -> torch.Tensor:
+    # int(): under torch.jit.trace (ONNX export) sizes arrive as 0-dim tensors; the table is a constant of the grid
+    # (computed in float64 here, which ONNX Runtime's CPU Cos does not support)
+    n_h, n_w = int(n_h), int(n_w)
     return _cached(("sincos", n_h, n_w, dim, str(device)), lambda: _sincos_2d(n_h, n_w, dim, device))
 
 
 def rope_2d_tables(hp: int, wp: int, theta: float, device=None) -> tuple[torch.Tensor, torch.Tensor]:
+    hp, wp = int(hp), int(wp)                                       # as in sincos_2d
     return _cached(("rope2d", hp, wp, theta, str(device)), lambda: _rope_2d_tables(hp, wp, theta, device))
 
 
