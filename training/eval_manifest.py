@@ -38,7 +38,7 @@ from .evaluate import build_eval_batch, encode_frames, grid_placement, greedy_de
 from .export import load_exported
 from .png import read_png, write_png
 from .samples import Visibility
-from .stream import StreamContext, frame_chunk
+from . import stream
 
 FORMAT = "glimpse-eval-manifest-1"
 TAG = 0                    # a fresh context's first frame (FrameContext: appended mod 1000)
@@ -95,28 +95,8 @@ def write_json_lines(path: str, obj: dict, listed: str) -> None:
 def answer_stream(model, rows, grid, queries, max_new: int = MAX_NEW) -> list[list[int]]:
     """One frame prefilled once (BOS, <|frame|> TAG, image block), then each (task, target) asked on a fork with
     constrained greedy decoding, one token at a time: the engine's order of work (FrameContext.append / ask)."""
-    ctx = StreamContext(model)
-    toks, idx, span = frame_chunk(TAG, *grid, ctx.pos, 0, model.cfg.lm.vocab_size, bos=True)
-    ctx.append(toks, idx, rows, span)
-    out = []
-    for task, target in queries:
-        ask = ctx.fork()
-        prompt = [tok.QUERY] + tok.query_tokens(task, target) + [tok.ANSWER]
-        h = ask.append(prompt, [-1] * len(prompt), None, [False] * len(prompt))
-        g = tok.Grammar(task, tok.target_tokens(target))
-        ans = []
-        for _ in range(max_new):
-            logits = model.logits(h[-1:])[0]
-            allow = torch.zeros_like(logits, dtype=torch.bool)
-            allow[list(g.allowed())] = True
-            t = int(logits.masked_fill(~allow, float("-inf")).argmax())
-            ans.append(t)
-            if t == tok.EOS:
-                break
-            g.push(t)
-            h = ask.append([t], [-1], None, [False])
-        out.append(ans)
-    return out
+    ctx = stream.prefill(model, [rows], [TAG], grid)
+    return [stream.ask(ctx, task, target, max_new) for task, target in queries]
 
 
 @torch.no_grad()

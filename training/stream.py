@@ -148,18 +148,25 @@ def frame_chunk(tag: int, n_h: int, n_w: int, start_pos: int, row0: int, vocab: 
 
 
 @torch.no_grad()
-def stream_answer(model, rows_per_frame: list[torch.Tensor], tags: list[int], grid: tuple[int, int], task: str,
-                  target: str, max_new: int = 360) -> list[int]:
-    """Append frames one chunk at a time, then ask (on a fork) with constrained greedy decoding."""
+def prefill(model, rows_per_frame: list[torch.Tensor], tags: list[int], grid: tuple[int, int]) -> StreamContext:
+    """A context with the frames appended one chunk each (BOS before the first, <|frame|> TAG, image block)."""
     ctx = StreamContext(model)
     n_h, n_w = grid
     V = model.cfg.lm.vocab_size
     for f, (r, tag) in enumerate(zip(rows_per_frame, tags)):
         toks, idx, span = frame_chunk(tag, n_h, n_w, ctx.pos, 0, V, bos=(f == 0))
         ctx.append(toks, idx, r, span)
-    ask = ctx.fork()
+    return ctx
+
+
+@torch.no_grad()
+def ask(ctx: StreamContext, task: str, target: str, max_new: int) -> list[int]:
+    """Asks on a fork of ctx (ctx itself is unchanged) with constrained greedy decoding; the answer ends with EOS
+    unless max_new ran out."""
+    model = ctx.model
+    fork = ctx.fork()
     q = [tok.QUERY] + tok.query_tokens(task, target) + [tok.ANSWER]
-    h = ask.append(q, [-1] * len(q), None, [False] * len(q))
+    h = fork.append(q, [-1] * len(q), None, [False] * len(q))
     g = tok.Grammar(task, tok.target_tokens(target))
     out = []
     for _ in range(max_new):
@@ -171,5 +178,12 @@ def stream_answer(model, rows_per_frame: list[torch.Tensor], tags: list[int], gr
         if t == tok.EOS:
             break
         g.push(t)
-        h = ask.append([t], [-1], None, [False])
+        h = fork.append([t], [-1], None, [False])
     return out
+
+
+@torch.no_grad()
+def stream_answer(model, rows_per_frame: list[torch.Tensor], tags: list[int], grid: tuple[int, int], task: str,
+                  target: str, max_new: int = 360) -> list[int]:
+    """Append frames one chunk at a time, then ask (on a fork) with constrained greedy decoding."""
+    return ask(prefill(model, rows_per_frame, tags, grid), task, target, max_new)

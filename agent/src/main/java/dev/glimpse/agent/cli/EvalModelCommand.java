@@ -12,6 +12,7 @@ import dev.glimpse.csa.engine.Answer;
 import dev.glimpse.csa.engine.FrameContext;
 import dev.glimpse.csa.engine.GlimpseModel;
 import dev.glimpse.csa.engine.Query;
+import dev.glimpse.csa.engine.Vocabulary;
 import dev.glimpse.tensor.Kernels;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -79,46 +80,24 @@ public final class EvalModelCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "--manifest: its answers assume frame TAG "
           + manifest.frameTag() + ", but a fresh engine context gives its frame TAG 0 (rewrite the manifest)");
     }
-    EvalReport reference = null;
-    if (compare != null) {
-      if (!Files.isRegularFile(compare)) {
-        throw new CommandLine.ParameterException(spec.commandLine(), "--compare: no such file " + compare);
-      }
-      try {
-        reference = EvalReport.read(compare);
-      } catch (IOException e) {
-        throw new CommandLine.ParameterException(spec.commandLine(), "--compare: " + e.getMessage());
-      }
-      checkSameQueries(reference, manifest, "--compare", compare);
-    }
-    EvalReport recorded = null;
-    if (answersFile != null) {
-      if (!Files.isRegularFile(answersFile)) {
-        throw new CommandLine.ParameterException(spec.commandLine(), "--answers: no such file " + answersFile);
-      }
-      try {
-        recorded = EvalReport.read(answersFile);
-      } catch (IOException e) {
-        throw new CommandLine.ParameterException(spec.commandLine(), "--answers: " + e.getMessage());
-      }
-      checkSameQueries(recorded, manifest, "--answers", answersFile);
-    }
+    EvalReport reference = compare == null ? null : readReport(compare, "--compare", manifest);
+    EvalReport recorded = answersFile == null ? null : readReport(answersFile, "--answers", manifest);
     Path outFile = out != null ? out : recorded != null ? null : manifestDir.resolve("java.json");
+    if (recorded != null) {                                        // re-score a finished run: no engine, no weights
+      AnswerSyntax syntax = new AnswerSyntax(Vocabulary.load(engine.modelDir().resolve("tokenizer.json")));
+      EvalReport ours = new EvalReport(recorded.engine(), recorded.model(), recorded.trainedSteps(),
+          score(recorded.answers(), manifest, syntax), recorded.seconds(), recorded.answers());
+      return report(manifest, ours, reference,
+          reference == null ? null : score(reference.answers(), manifest, syntax), outFile);
+    }
     PrintWriter err = spec.commandLine().getErr();
     long t0 = System.nanoTime();
     EvalReport ours;
     GroundingMetrics.Result referenceScored = null;
     try (Kernels kernels = engine.createKernels(); GlimpseModel model = engine.load(kernels)) {
       AnswerSyntax syntax = new AnswerSyntax(model.vocabulary());
-      if (recorded != null) {                                      // re-score a finished run, no engine work
-        ours = new EvalReport(recorded.engine(), recorded.model(), recorded.trainedSteps(),
-            scoreReference(recorded, manifest, syntax), recorded.seconds(), recorded.answers());
-        if (reference != null) referenceScored = scoreReference(reference, manifest, syntax);
-        return report(manifest, ours, reference, referenceScored, outFile);
-      }
       List<List<Query>> queries = queries(manifest, model);
       List<AnswerRecord> answers = new ArrayList<>();
-      List<GroundingMetrics.Scored> scored = new ArrayList<>();
       int scenes = manifest.scenes().size();
       for (int i = 0; i < scenes; i++) {
         EvalManifest.Scene scene = manifest.scenes().get(i);
@@ -129,7 +108,6 @@ public final class EvalModelCommand implements Callable<Integer> {
           EvalManifest.Item item = scene.queries().get(k);
           Answer a = ctx.ask(queries.get(i).get(k), FrameContext.DEFAULT_MAX_NEW);
           answers.add(new AnswerRecord(scene.id(), item.text(), a.text(), a.tokens()));
-          scored.add(new GroundingMetrics.Scored(item, syntax.parse(a.tokens()), scene.width(), scene.height()));
         }
         if ((i + 1) % 10 == 0 || i + 1 == scenes) {
           double s = (System.nanoTime() - t0) / 1e9;
@@ -137,10 +115,10 @@ public final class EvalModelCommand implements Callable<Integer> {
           err.flush();
         }
       }
-      String name = "glimpse java " + engine.kernels + " kernels, " + engine.threadCount() + " threads, float32";
-      ours = new EvalReport(name, engine.modelDir().toString(), trainedSteps(model), GroundingMetrics.score(scored),
+      String name = "glimpse java, " + kernels.name() + " kernels, frames " + model.frameEncoder().describe();
+      ours = new EvalReport(name, engine.modelDir().toString(), trainedSteps(model), score(answers, manifest, syntax),
           (System.nanoTime() - t0) / 1e9, answers);
-      if (reference != null) referenceScored = scoreReference(reference, manifest, syntax);
+      if (reference != null) referenceScored = score(reference.answers(), manifest, syntax);
     }
     return report(manifest, ours, reference, referenceScored, outFile);
   }
@@ -234,7 +212,7 @@ public final class EvalModelCommand implements Callable<Integer> {
     return out;
   }
 
-  /** Fails before the long run when the reference does not answer this manifest's queries in its order. */
+  /** Fails before the long run when a recorded run does not answer this manifest's queries in its order. */
   private void checkSameQueries(EvalReport reference, EvalManifest manifest, String option, Path file) {
     String problem = null;
     if (reference.answers().size() != manifest.queryCount()) {
@@ -258,17 +236,31 @@ public final class EvalModelCommand implements Callable<Integer> {
     }
   }
 
-  /** The reference's own answers scored here: checks the metric port against the reference's numbers. */
-  private static GroundingMetrics.Result scoreReference(EvalReport ref, EvalManifest manifest, AnswerSyntax syntax) {
+  /** Answers in manifest order, scored with the port of evaluate.score. */
+  private static GroundingMetrics.Result score(List<AnswerRecord> answers, EvalManifest manifest, AnswerSyntax syntax) {
     List<GroundingMetrics.Scored> scored = new ArrayList<>();
     int i = 0;
     for (EvalManifest.Scene s : manifest.scenes()) {
       for (EvalManifest.Item item : s.queries()) {
-        scored.add(new GroundingMetrics.Scored(item, syntax.parse(ref.answers().get(i++).tokens()), s.width(),
-            s.height()));
+        scored.add(new GroundingMetrics.Scored(item, syntax.parse(answers.get(i++).tokens()), s.width(), s.height()));
       }
     }
     return GroundingMetrics.score(scored);
+  }
+
+  /** A recorded run given with {@code option}, checked to answer this manifest's queries in its order. */
+  private EvalReport readReport(Path file, String option, EvalManifest manifest) {
+    if (!Files.isRegularFile(file)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), option + ": no such file " + file);
+    }
+    EvalReport r;
+    try {
+      r = EvalReport.read(file);
+    } catch (IOException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), option + ": " + e.getMessage());
+    }
+    checkSameQueries(r, manifest, option, file);
+    return r;
   }
 
   private static Integer trainedSteps(GlimpseModel model) throws IOException {

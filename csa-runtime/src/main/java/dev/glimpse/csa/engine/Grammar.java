@@ -6,10 +6,34 @@ import java.util.List;
 /**
  * The decoding grammar (docs/model.md §5.5; training/tokenizer.py {@code Grammar} is the reference state machine):
  * tracks one answer being decoded and says which tokens keep it valid — forced ref words, balanced brackets,
- * numbers 0..999, at most {@value #MAX_ITEMS} items, the body the task asks for.
+ * numbers 0..999, at most {@value #MAX_ITEMS} items, the body the task asks for. Without a task and target it is
+ * tokenizer.py's {@code Grammar("any")}: up to {@value #MAX_REF_WORDS} ref words, then any body, which is how
+ * {@link #parse} reads a finished answer.
  */
-final class Grammar {
-  static final int MAX_ITEMS = 24;
+public final class Grammar {
+  public static final int MAX_ITEMS = 24;
+  public static final int MAX_REF_WORDS = 3;
+
+  /** A complete valid answer: its items (values 0..999), whether they are boxes, the count and the frame tag (-1: none). */
+  public record Parsed(List<int[]> items, boolean boxes, int count, int frameTag) {
+    public Parsed {
+      items = List.copyOf(items);
+    }
+  }
+
+  /**
+   * Parses answer tokens as training/tokenizer.py {@code parse_answer} does: read up to {@code <|eos|>} under the
+   * any-task grammar; null when a token is not allowed or the answer stops before it is complete.
+   */
+  public static Parsed parse(Vocabulary v, int[] tokens) {
+    Grammar g = new Grammar(v, null, null);
+    for (int t : tokens) {
+      if (t == v.eos) break;
+      if (!g.allows(t)) return null;
+      g.push(t);
+    }
+    return g.complete() ? new Parsed(g.items, g.boxes, g.count, g.frameTag) : null;
+  }
 
   private enum S { START, REF, AFTER_REF, FRAME_NUM, FRAME_CLOSE, AFTER_FRAME, LIST_OPEN, LIST_FIRST, ITEM_NUM,
     ITEM_SEP, LIST_NEXT, LIST_ITEM_OPEN, LIST_CLOSE, AFTER_LIST, COUNT_NUM, COUNT_CLOSE, AFTER_COUNT, DONE }
@@ -26,10 +50,11 @@ final class Grammar {
   private int curLen;
   private int count = -1;
 
+  /** The grammar of an answer to {@code task} about the ref words {@code target}; both null: any answer. */
   Grammar(Vocabulary v, Query.Task task, int[] target) {
     this.v = v;
     this.task = task;
-    this.target = target.clone();
+    this.target = target == null ? null : target.clone();
   }
 
   /** Whether token {@code t} keeps the answer valid. */
@@ -37,8 +62,10 @@ final class Grammar {
     boolean num = t >= 0 && t < Vocabulary.NUM_COORDS;
     return switch (state) {
       case START -> t == v.ref;
-      case REF -> refWords < target.length ? t == target[refWords] : t == v.refEnd;
-      case AFTER_REF -> switch (task) {
+      case REF -> target == null
+          ? (refWords >= MAX_REF_WORDS ? t == v.refEnd : v.isWord(t) || (refWords > 0 && t == v.refEnd))
+          : refWords < target.length ? t == target[refWords] : t == v.refEnd;
+      case AFTER_REF -> task == null ? t == v.box || t == v.point || t == v.frame : switch (task) {
         case BOX -> t == v.box;
         case POINT, COUNT -> t == v.point;
         case MEMORY -> t == v.box || t == v.frame;
@@ -51,7 +78,8 @@ final class Grammar {
       case ITEM_SEP -> curLen < cur.length ? t == v.comma : t == v.rbr;
       case LIST_NEXT -> t == v.rbr || (t == v.comma && items.size() < MAX_ITEMS);
       case LIST_CLOSE -> t == (boxes ? v.boxEnd : v.pointEnd);
-      case AFTER_LIST -> task == Query.Task.COUNT ? t == v.count : t == v.eos;
+      case AFTER_LIST -> task == null ? t == v.eos || (!boxes && t == v.count)
+          : task == Query.Task.COUNT ? t == v.count : t == v.eos;
       case COUNT_CLOSE -> t == v.countEnd;
       case AFTER_COUNT -> t == v.eos;
       case DONE -> false;
@@ -117,6 +145,11 @@ final class Grammar {
   }
 
   boolean done() { return state == S.DONE; }
+
+  /** Whether the answer may end here (a count answer needs its count). */
+  boolean complete() {
+    return state == S.AFTER_COUNT || state == S.DONE || (state == S.AFTER_LIST && task != Query.Task.COUNT);
+  }
 
   boolean boxes() { return boxes; }
 
