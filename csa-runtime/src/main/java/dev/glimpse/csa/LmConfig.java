@@ -37,7 +37,12 @@ public record LmConfig(AttentionConfig attention, List<LayerType> layerTypes, in
 
   /** Reads {@code config.json}'s {@code lm} object; throws listing every missing key or invalid value. */
   public static LmConfig load(Path configJson) throws IOException {
-    JsonNode lm = new ObjectMapper().readTree(configJson.toFile()).path("lm");
+    return of(configJson, new ObjectMapper().readTree(configJson.toFile()));
+  }
+
+  /** The same from {@code config.json}'s parsed {@code root} ({@code configJson} names it in errors). */
+  public static LmConfig of(Path configJson, JsonNode root) throws IOException {
+    JsonNode lm = root.path("lm");
     List<String> problems = new ArrayList<>();
     for (String k : KEYS) if (!lm.has(k)) problems.add("lm." + k + " is missing");
     if (!problems.isEmpty()) {

@@ -37,9 +37,16 @@ public final class LmWeights implements AutoCloseable {
 
   /** Loads the {@code lm.*} tensors of {@code model.safetensors} for {@code cfg}; one error lists every problem. */
   public static LmWeights load(Path file, LmConfig cfg) throws IOException {
-    Arena shared = Arena.ofShared();
     try (Arena mapping = Arena.ofConfined()) {
-      Weights w = new Weights(Safetensors.open(file, mapping),
+      return load(Safetensors.open(file, mapping), cfg);
+    }
+  }
+
+  /** Loads the {@code lm.*} tensors from an open checkpoint (copied out; {@code st} may be closed afterwards). */
+  public static LmWeights load(Safetensors st, LmConfig cfg) throws IOException {
+    Arena shared = Arena.ofShared();
+    try {
+      Weights w = new Weights(st,
           "the checkpoint does not match config.json; re-export it with training/export.py");
       int d = cfg.hiddenSize(), v = cfg.vocabSize(), f = cfg.intermediateSize();
       Tensor embed = w.require("lm.embed_tokens.weight", v, d);

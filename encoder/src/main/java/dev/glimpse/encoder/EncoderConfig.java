@@ -74,7 +74,11 @@ public record EncoderConfig(int patchSize, int width, int layers, int heads, int
 
   /** Reads {@code config.json} of a model directory (keys {@code vision.*}, {@code lm.hidden_size}, grid keys). */
   public static EncoderConfig load(Path configJson) throws IOException {
-    JsonNode root = new ObjectMapper().readTree(configJson.toFile());
+    return of(configJson, new ObjectMapper().readTree(configJson.toFile()));
+  }
+
+  /** The same from {@code config.json}'s parsed {@code root} ({@code configJson} names it in errors). */
+  public static EncoderConfig of(Path configJson, JsonNode root) throws IOException {
     JsonNode v = root.path("vision");
     List<String> missing = new ArrayList<>();
     String[] keys = {"patch_size", "width", "layers", "heads", "head_dim", "mlp_hidden", "window", "global_layers",

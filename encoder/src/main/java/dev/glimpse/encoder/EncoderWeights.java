@@ -46,9 +46,18 @@ public final class EncoderWeights implements AutoCloseable {
 
   /** Loads {@code model.safetensors} for {@code cfg}; throws {@link LoadException} listing every problem. */
   public static EncoderWeights load(Path file, EncoderConfig cfg) throws IOException {
-    Arena shared = Arena.ofShared();
     try (Arena mapping = Arena.ofConfined()) {
-      Safetensors st = Safetensors.open(file, mapping);
+      return load(Safetensors.open(file, mapping), cfg);
+    }
+  }
+
+  /**
+   * Loads from an open checkpoint (the tensors are copied out; {@code st} may be closed afterwards); throws
+   * {@link LoadException} listing every problem.
+   */
+  public static EncoderWeights load(Safetensors st, EncoderConfig cfg) throws IOException {
+    Arena shared = Arena.ofShared();
+    try {
       Weights w = new Weights(st, HINT);
       int c = cfg.width(), f = cfg.mlpHidden(), p = cfg.patchSize(), mm = cfg.merge() * cfg.merge();
       Tensor[] raw = {

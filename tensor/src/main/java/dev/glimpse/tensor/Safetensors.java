@@ -90,7 +90,7 @@ public final class Safetensors {
       throw new SafetensorsException(file, List.of("header length " + Long.toUnsignedString(n) + " is impossible for a "
           + size + "-byte file (must be 2.." + Math.min(MAX_HEADER_BYTES, size - 8) + "): not a safetensors file or truncated"));
     }
-    JsonNode root = parseHeader(file, all.asSlice(8, n).toArray(ValueLayout.JAVA_BYTE));
+    JsonNode root = parseHeader(file, all.asSlice(8, n).asByteBuffer());
     long dataStart = 8 + n, dataLen = size - dataStart;
     List<String> problems = new ArrayList<>();
     Map<String, Tensor> tensors = new LinkedHashMap<>();
@@ -151,10 +151,9 @@ public final class Safetensors {
   }
 
   /** The header as a JSON object: strict UTF-8 (as the reference's {@code from_utf8}), then strict JSON. */
-  private static JsonNode parseHeader(Path file, byte[] bytes) throws SafetensorsException {
+  private static JsonNode parseHeader(Path file, ByteBuffer in) throws SafetensorsException {
     CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
         .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
-    ByteBuffer in = ByteBuffer.wrap(bytes);
     CharBuffer text;
     try {
       text = utf8.decode(in);

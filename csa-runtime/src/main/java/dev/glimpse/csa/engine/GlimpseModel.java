@@ -11,11 +11,12 @@ import dev.glimpse.encoder.EncoderWeights;
 import dev.glimpse.encoder.FrameEncoder;
 import dev.glimpse.encoder.VisionEncoder;
 import dev.glimpse.tensor.Kernels;
+import dev.glimpse.tensor.Safetensors;
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
@@ -83,12 +84,12 @@ public final class GlimpseModel implements AutoCloseable {
     }
     if (root != null) { // an unreadable config.json is one problem, not one per reader
       try {
-        ec = EncoderConfig.load(configJson);
+        ec = EncoderConfig.of(configJson, root);
       } catch (IOException | IllegalArgumentException e) {
         problems.add(e.getMessage());
       }
       try {
-        lc = LmConfig.load(configJson);
+        lc = LmConfig.of(configJson, root);
       } catch (IOException e) {
         problems.add(e.getMessage());
       }
@@ -104,28 +105,34 @@ public final class GlimpseModel implements AutoCloseable {
     }
     EncoderWeights ew = null;
     LmWeights lw = null;
-    if (ec != null) {
-      try {
-        ew = EncoderWeights.load(dir.resolve("model.safetensors"), ec);
+    if (ec != null || lc != null) {
+      try (Arena mapping = Arena.ofConfined()) {                 // one open for both halves: one report per file problem
+        Safetensors st = Safetensors.open(dir.resolve("model.safetensors"), mapping);
+        if (ec != null) {
+          try {
+            ew = EncoderWeights.load(st, ec);
+          } catch (IOException e) {
+            problems.add(e.getMessage());
+          }
+        }
+        if (lc != null) {
+          try {
+            lw = LmWeights.load(st, lc);
+          } catch (IOException e) {
+            problems.add(e.getMessage());
+          }
+        }
       } catch (IOException e) {
         problems.add(e.getMessage());
       }
     }
-    if (lc != null) {
-      try {
-        lw = LmWeights.load(dir.resolve("model.safetensors"), lc);
-      } catch (IOException e) {
-        problems.add(e.getMessage());
-      }
-      if (vocab != null && vocab.size() > lc.vocabSize()) {
-        problems.add("tokenizer.json has " + vocab.size() + " tokens, the model's vocab_size is " + lc.vocabSize());
-      }
+    if (lc != null && vocab != null && vocab.size() > lc.vocabSize()) {
+      problems.add("tokenizer.json has " + vocab.size() + " tokens, the model's vocab_size is " + lc.vocabSize());
     }
     if (!problems.isEmpty()) {
       if (ew != null) ew.close();
       if (lw != null) lw.close();
-      // the vision and language halves open the same checkpoint: a problem with the file itself is listed once
-      throw new IOException("cannot load the model in " + dir + ":\n  - " + String.join("\n  - ", new LinkedHashSet<>(problems)));
+      throw new IOException("cannot load the model in " + dir + ":\n  - " + String.join("\n  - ", problems));
     }
     VisionEncoder cpu = new VisionEncoder(kernels, ec, ew);
     FrameEncoder fe;
