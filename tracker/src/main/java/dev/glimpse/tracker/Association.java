@@ -40,16 +40,14 @@ final class Association {
    */
   static int[] match(Geometry geometry, List<STrack> tracks, List<Candidate> candidates, double minSimilarity,
                      boolean fuseScore, double buffer) {
-    double[][] footprints = new double[tracks.size()][]; // (tracks, 4)
-    for (int r = 0; r < footprints.length; r++) footprints[r] = tracks.get(r).footprint;
-    return match(geometry, tracks, footprints, candidates, minSimilarity, fuseScore, buffer);
+    return match(geometry, tracks, null, candidates, minSimilarity, fuseScore, buffer);
   }
 
   /**
    * {@link #match(Geometry, List, List, double, boolean, double)} with each track standing at the given footprint
    * instead of its own (observation recovery matches tracks by their last observation).
    *
-   * @param footprints (tracks, 4) the footprint of each track
+   * @param footprints (tracks, 4) the footprint of each track; null: each track's own
    */
   static int[] match(Geometry geometry, List<STrack> tracks, double[][] footprints, List<Candidate> candidates,
                      double minSimilarity, boolean fuseScore, double buffer) {
@@ -79,7 +77,7 @@ final class Association {
     Lap.Edges edges = new Lap.Edges(2 * rows);
     for (int r = 0; r < rows; r++) {
       STrack t = tracks.get(r);
-      double[] fp = buffered(geometry, footprints[r], buffer);
+      double[] fp = buffered(geometry, footprints == null ? t.footprint : footprints[r], buffer);
       double hi = fp[2] + reach;
       for (int i = lowerBound(left, fp[0] - reach - widest); i < cols && left[i] <= hi; i++) {
         int c = order[i];

@@ -291,12 +291,7 @@ public final class ByteTracker implements Tracker {
       double[][] footprints = new double[level.size()][]; // (tracks, 4)
       for (int i = 0; i < footprints.length; i++) {
         STrack t = level.get(i);
-        if (byObservation) {
-          footprints[i] = new double[Geometry.FOOTPRINT];
-          geometry.footprint(t.observation, footprints[i]);
-        } else {
-          footprints[i] = t.footprint;
-        }
+        footprints[i] = byObservation ? t.observedFootprint : t.footprint;
       }
       int[] matched = Association.match(geometry, level, footprints, left, config.firstMatchThreshold(),
           config.fuseScore(), buffer);
@@ -311,7 +306,7 @@ public final class ByteTracker implements Tracker {
   private STrack start(Candidate c) {
     STrack t = new STrack(nextSerial++, c.detection().label(), axes, frame);
     filter.initiate(c.z(), t.mean, t.cov);
-    System.arraycopy(c.z(), 0, t.observation, 0, axes);
+    geometry.footprint(c.z(), t.observedFootprint);
     t.score = c.detection().score();
     geometry.footprint(t.mean, t.footprint);
     if (config.minimumConsecutiveFrames() <= 1) confirm(t);
@@ -321,7 +316,7 @@ public final class ByteTracker implements Tracker {
   /** Kalman update with an associated detection; a lost track becomes tracked again (re-activation). */
   private void correct(STrack t, Candidate c) {
     filter.update(t.mean, t.cov, c.z());
-    System.arraycopy(c.z(), 0, t.observation, 0, axes);
+    geometry.footprint(c.z(), t.observedFootprint);
     geometry.footprint(t.mean, t.footprint);
     t.score = c.detection().score();
     t.lastMatchFrame = frame;

@@ -18,8 +18,8 @@ final class STrack {
   final double[] cov;
   /** (4) footprint of the current mean: predicted before association, corrected after. */
   final double[] footprint = new double[Geometry.FOOTPRINT];
-  /** (n) the last associated measurement: OC-SORT's "last observation", what observation recovery matches by. */
-  final double[] observation;
+  /** (4) the footprint of the last associated measurement: OC-SORT's "last observation", what recovery matches by. */
+  final double[] observedFootprint = new double[Geometry.FOOTPRINT];
   /** Score of the last associated detection. */
   double score;
   /** Frame number of creation and of the last association. */
@@ -33,7 +33,6 @@ final class STrack {
     this.label = label;
     this.mean = new double[2 * axes];
     this.cov = new double[3 * axes];
-    this.observation = new double[axes];
     this.startFrame = frame;
     this.lastMatchFrame = frame;
   }

@@ -229,82 +229,126 @@ public record TrackerConfig(
 
   /** The same config with a different lost-track buffer (frames). */
   public TrackerConfig withLostTrackBuffer(int frames) {
-    return new TrackerConfig(frameRate, highScoreThreshold, lowScoreThreshold, trackActivationThreshold,
-        firstMatchThreshold, secondMatchThreshold, unconfirmedMatchThreshold, fuseScore, frames,
-        minimumConsecutiveFrames, duplicateThreshold, pointGateDistance, pointNoiseScale, boxState, matchBuffer,
-        lostMatchBuffer, motionCompensation, cameraMotionNoise, observationRecovery, coastFrames);
+    Knobs k = new Knobs(this);
+    k.lostTrackBuffer = frames;
+    return k.build();
   }
 
   /** The same config with a different number of frames needed to confirm a track. */
   public TrackerConfig withMinimumConsecutiveFrames(int frames) {
-    return new TrackerConfig(frameRate, highScoreThreshold, lowScoreThreshold, trackActivationThreshold,
-        firstMatchThreshold, secondMatchThreshold, unconfirmedMatchThreshold, fuseScore, lostTrackBuffer, frames,
-        duplicateThreshold, pointGateDistance, pointNoiseScale, boxState, matchBuffer, lostMatchBuffer,
-        motionCompensation, cameraMotionNoise, observationRecovery, coastFrames);
+    Knobs k = new Knobs(this);
+    k.minimumConsecutiveFrames = frames;
+    return k.build();
   }
 
   /** The same config with a different nominal frame rate (frames per second). */
   public TrackerConfig withFrameRate(double fps) {
-    return new TrackerConfig(fps, highScoreThreshold, lowScoreThreshold, trackActivationThreshold,
-        firstMatchThreshold, secondMatchThreshold, unconfirmedMatchThreshold, fuseScore, lostTrackBuffer,
-        minimumConsecutiveFrames, duplicateThreshold, pointGateDistance, pointNoiseScale, boxState, matchBuffer,
-        lostMatchBuffer, motionCompensation, cameraMotionNoise, observationRecovery, coastFrames);
+    Knobs k = new Knobs(this);
+    k.frameRate = fps;
+    return k.build();
   }
 
   /** The same config with a different box filter state. */
   public TrackerConfig withBoxState(BoxState state) {
-    return new TrackerConfig(frameRate, highScoreThreshold, lowScoreThreshold, trackActivationThreshold,
-        firstMatchThreshold, secondMatchThreshold, unconfirmedMatchThreshold, fuseScore, lostTrackBuffer,
-        minimumConsecutiveFrames, duplicateThreshold, pointGateDistance, pointNoiseScale, state, matchBuffer,
-        lostMatchBuffer, motionCompensation, cameraMotionNoise, observationRecovery, coastFrames);
+    Knobs k = new Knobs(this);
+    k.boxState = state;
+    return k.build();
   }
 
   /** The same config with a different first-association buffer. */
   public TrackerConfig withMatchBuffer(double buffer) {
-    return new TrackerConfig(frameRate, highScoreThreshold, lowScoreThreshold, trackActivationThreshold,
-        firstMatchThreshold, secondMatchThreshold, unconfirmedMatchThreshold, fuseScore, lostTrackBuffer,
-        minimumConsecutiveFrames, duplicateThreshold, pointGateDistance, pointNoiseScale, boxState, buffer,
-        lostMatchBuffer, motionCompensation, cameraMotionNoise, observationRecovery, coastFrames);
+    Knobs k = new Knobs(this);
+    k.matchBuffer = buffer;
+    return k.build();
   }
 
   /** The same config with a different lost-track association buffer (0: no such round). */
   public TrackerConfig withLostMatchBuffer(double buffer) {
-    return new TrackerConfig(frameRate, highScoreThreshold, lowScoreThreshold, trackActivationThreshold,
-        firstMatchThreshold, secondMatchThreshold, unconfirmedMatchThreshold, fuseScore, lostTrackBuffer,
-        minimumConsecutiveFrames, duplicateThreshold, pointGateDistance, pointNoiseScale, boxState, matchBuffer,
-        buffer, motionCompensation, cameraMotionNoise, observationRecovery, coastFrames);
+    Knobs k = new Knobs(this);
+    k.lostMatchBuffer = buffer;
+    return k.build();
   }
 
   /** The same config with motion compensation on or off. */
   public TrackerConfig withMotionCompensation(boolean on) {
-    return new TrackerConfig(frameRate, highScoreThreshold, lowScoreThreshold, trackActivationThreshold,
-        firstMatchThreshold, secondMatchThreshold, unconfirmedMatchThreshold, fuseScore, lostTrackBuffer,
-        minimumConsecutiveFrames, duplicateThreshold, pointGateDistance, pointNoiseScale, boxState, matchBuffer,
-        lostMatchBuffer, on, cameraMotionNoise, observationRecovery, coastFrames);
+    Knobs k = new Knobs(this);
+    k.motionCompensation = on;
+    return k.build();
   }
 
   /** The same config with a different prior on the change of the shared image motion (fraction of the width). */
   public TrackerConfig withCameraMotionNoise(double fraction) {
-    return new TrackerConfig(frameRate, highScoreThreshold, lowScoreThreshold, trackActivationThreshold,
-        firstMatchThreshold, secondMatchThreshold, unconfirmedMatchThreshold, fuseScore, lostTrackBuffer,
-        minimumConsecutiveFrames, duplicateThreshold, pointGateDistance, pointNoiseScale, boxState, matchBuffer,
-        lostMatchBuffer, motionCompensation, fraction, observationRecovery, coastFrames);
+    Knobs k = new Knobs(this);
+    k.cameraMotionNoise = fraction;
+    return k.build();
   }
 
   /** The same config with observation-centric recovery on or off. */
   public TrackerConfig withObservationRecovery(boolean on) {
-    return new TrackerConfig(frameRate, highScoreThreshold, lowScoreThreshold, trackActivationThreshold,
-        firstMatchThreshold, secondMatchThreshold, unconfirmedMatchThreshold, fuseScore, lostTrackBuffer,
-        minimumConsecutiveFrames, duplicateThreshold, pointGateDistance, pointNoiseScale, boxState, matchBuffer,
-        lostMatchBuffer, motionCompensation, cameraMotionNoise, on, coastFrames);
+    Knobs k = new Knobs(this);
+    k.observationRecovery = on;
+    return k.build();
   }
 
   /** The same config publishing tracks missed for up to {@code frames} frames (0: matched tracks only). */
   public TrackerConfig withCoastFrames(int frames) {
-    return new TrackerConfig(frameRate, highScoreThreshold, lowScoreThreshold, trackActivationThreshold,
-        firstMatchThreshold, secondMatchThreshold, unconfirmedMatchThreshold, fuseScore, lostTrackBuffer,
-        minimumConsecutiveFrames, duplicateThreshold, pointGateDistance, pointNoiseScale, boxState, matchBuffer,
-        lostMatchBuffer, motionCompensation, cameraMotionNoise, observationRecovery, frames);
+    Knobs k = new Knobs(this);
+    k.coastFrames = frames;
+    return k.build();
+  }
+
+  /** Every field, mutable: each wither copies the config, changes one knob and builds (one constructor call). */
+  private static final class Knobs {
+    double frameRate;
+    double highScoreThreshold;
+    double lowScoreThreshold;
+    double trackActivationThreshold;
+    double firstMatchThreshold;
+    double secondMatchThreshold;
+    double unconfirmedMatchThreshold;
+    boolean fuseScore;
+    int lostTrackBuffer;
+    int minimumConsecutiveFrames;
+    double duplicateThreshold;
+    double pointGateDistance;
+    double pointNoiseScale;
+    BoxState boxState;
+    double matchBuffer;
+    double lostMatchBuffer;
+    boolean motionCompensation;
+    double cameraMotionNoise;
+    boolean observationRecovery;
+    int coastFrames;
+
+    Knobs(TrackerConfig c) {
+      frameRate = c.frameRate;
+      highScoreThreshold = c.highScoreThreshold;
+      lowScoreThreshold = c.lowScoreThreshold;
+      trackActivationThreshold = c.trackActivationThreshold;
+      firstMatchThreshold = c.firstMatchThreshold;
+      secondMatchThreshold = c.secondMatchThreshold;
+      unconfirmedMatchThreshold = c.unconfirmedMatchThreshold;
+      fuseScore = c.fuseScore;
+      lostTrackBuffer = c.lostTrackBuffer;
+      minimumConsecutiveFrames = c.minimumConsecutiveFrames;
+      duplicateThreshold = c.duplicateThreshold;
+      pointGateDistance = c.pointGateDistance;
+      pointNoiseScale = c.pointNoiseScale;
+      boxState = c.boxState;
+      matchBuffer = c.matchBuffer;
+      lostMatchBuffer = c.lostMatchBuffer;
+      motionCompensation = c.motionCompensation;
+      cameraMotionNoise = c.cameraMotionNoise;
+      observationRecovery = c.observationRecovery;
+      coastFrames = c.coastFrames;
+    }
+
+    TrackerConfig build() {
+      return new TrackerConfig(frameRate, highScoreThreshold, lowScoreThreshold, trackActivationThreshold,
+          firstMatchThreshold, secondMatchThreshold, unconfirmedMatchThreshold, fuseScore, lostTrackBuffer,
+          minimumConsecutiveFrames, duplicateThreshold, pointGateDistance, pointNoiseScale, boxState, matchBuffer,
+          lostMatchBuffer, motionCompensation, cameraMotionNoise, observationRecovery, coastFrames);
+    }
   }
 
   private static boolean inUnit(double v) { return v >= 0 && v <= 1; }
