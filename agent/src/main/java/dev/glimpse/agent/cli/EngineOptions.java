@@ -3,7 +3,6 @@ package dev.glimpse.agent.cli;
 import dev.glimpse.csa.engine.GlimpseModel;
 import dev.glimpse.cuda.Precision;
 import dev.glimpse.cuda.backend.EncoderBackend;
-import dev.glimpse.cuda.encoder.CudaVisionEncoder;
 import dev.glimpse.tensor.Kernels;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -58,10 +57,7 @@ public final class EngineOptions {
   public EncoderBackend.Selection selectBackend() {
     if (selection == null) {
       EncoderBackend.Choice choice = EncoderBackend.Choice.parse(backend);
-      EncoderBackend.CudaSettings s = EncoderBackend.CudaSettings.fromEnvironment(System.getenv(), System.getProperty("user.home"));
-      CudaVisionEncoder.Options o = s.encoder();
-      s = s.withEncoder(new CudaVisionEncoder.Options(Precision.parse(precision), o.graphs(), o.lanes(), o.kernelCache()));
-      selection = EncoderBackend.select(choice, s, System.getLogger("dev.glimpse.cuda"));
+      selection = EncoderBackend.select(choice, Precision.parse(precision));
     }
     return selection;
   }

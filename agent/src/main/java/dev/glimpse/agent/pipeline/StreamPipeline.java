@@ -75,6 +75,9 @@ public final class StreamPipeline {
 
   public String id() { return config.id(); }
 
+  /** The stream's standing queries, parsed once at construction. */
+  public List<StandingQuery> queries() { return queries; }
+
   /** Frames the engine finished, and frames whose engine work failed (dropped and counted). */
   public long processed() { return processed.get(); }
 
@@ -117,7 +120,7 @@ public final class StreamPipeline {
         System.getLogger(StreamPipeline.class.getName()).log(System.Logger.Level.WARNING,
             "stream " + config.id() + ": engine failed on frame " + frame.sequence() + ": " + e.getMessage());
       } else {
-        publish(r, stamp, frameId, pts);
+        publish(r, stamp, frameId);
       }
       if (ended) finishIfIdle();
       else stream.fetch(1);
@@ -130,7 +133,7 @@ public final class StreamPipeline {
    * mailbox get wall stamps milliseconds apart and later ones seconds apart while the engine works, which would make
    * the tracker's clock race and expire every track.
    */
-  private void publish(FrameResult r, Stamp stamp, String frameId, long mediaMicros) {
+  private void publish(FrameResult r, Stamp stamp, String frameId) {
     processed.incrementAndGet();
     for (PipelineListener l : listeners) l.onFrame(config.id(), r);
     for (StandingQuery q : queries) {
@@ -138,7 +141,7 @@ public final class StreamPipeline {
       if (a == null) continue;
       Detections dets = new Detections(config.id(), r.sequence(), stamp, frameId, r.width(), r.height(),
           a.detections().stream().filter(d -> d.frameOffset() == 0).toList());
-      List<Track> tracks = trackers.get(q.query().text()).update(onMediaClock(dets, mediaMicros));
+      List<Track> tracks = trackers.get(q.query().text()).update(onMediaClock(dets, r.ptsMicros()));
       for (PipelineListener l : listeners) l.onTracks(config.id(), q, r, dets, tracks);
     }
   }

@@ -15,7 +15,6 @@ import dev.glimpse.csa.engine.GlimpseModel;
 import dev.glimpse.csa.engine.Query;
 import dev.glimpse.cuda.Precision;
 import dev.glimpse.cuda.backend.EncoderBackend;
-import dev.glimpse.cuda.encoder.CudaVisionEncoder;
 import dev.glimpse.ingest.StreamStats;
 import dev.glimpse.ros.RosBridge;
 import dev.glimpse.ros.RosBridgeConfig;
@@ -58,7 +57,6 @@ public final class AgentRuntime implements AutoCloseable {
   private final IdSource ids = IdSource.sequential();
   private final Map<String, StreamPipeline> pipelines = new LinkedHashMap<>();
   private final Map<String, StreamConfig> streamConfigs = new LinkedHashMap<>();
-  private final Map<String, List<StandingQuery>> standing = new LinkedHashMap<>();
 
   private AgentRuntime(AgentConfig config, Vertx vertx, Kernels kernels, GlimpseModel model, RosPublishing ros,
       List<PipelineListener> extra) {
@@ -109,17 +107,14 @@ public final class AgentRuntime implements AutoCloseable {
    * f32 there); the CPU computes in f32 either way.
    */
   static EncoderBackend.Selection selectBackend(EngineConfig e) throws IOException {
-    EncoderBackend.CudaSettings s = EncoderBackend.CudaSettings.fromEnvironment(System.getenv(), System.getProperty("user.home"));
-    CudaVisionEncoder.Options o = s.encoder();
     Precision p = e.dtype() == EngineConfig.DType.BF16 ? Precision.BF16 : Precision.F32;
-    s = s.withEncoder(new CudaVisionEncoder.Options(p, o.graphs(), o.lanes(), o.kernelCache()));
     EncoderBackend.Choice choice = switch (e.backend()) {
       case AUTO -> EncoderBackend.Choice.AUTO;
       case CPU -> EncoderBackend.Choice.CPU;
       case CUDA -> EncoderBackend.Choice.CUDA;
     };
     try {
-      return EncoderBackend.select(choice, s, System.getLogger("dev.glimpse.cuda"));
+      return EncoderBackend.select(choice, p);
     } catch (IllegalStateException ex) {
       throw new IOException("engine." + ex.getMessage(), ex);
     }
@@ -159,7 +154,6 @@ public final class AgentRuntime implements AutoCloseable {
     StreamPipeline p = new StreamPipeline(vertx, s, worker, queries, trackerConfig(config.tracker()), ids, listeners);
     pipelines.put(s.id(), p);
     streamConfigs.put(s.id(), s);
-    standing.put(s.id(), queries);
     p.start().onComplete(r -> LOG.log(System.Logger.Level.INFO, "stream " + s.id() + " ended: "
         + (r.succeeded() ? r.result() : r.cause().getMessage())));
     return info(s.id());
@@ -171,7 +165,6 @@ public final class AgentRuntime implements AutoCloseable {
     synchronized (this) {
       p = pipelines.remove(id);
       streamConfigs.remove(id);
-      standing.remove(id);
     }
     if (p == null) return false;
     p.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -190,7 +183,7 @@ public final class AgentRuntime implements AutoCloseable {
     StreamPipeline p = pipelines.get(id);
     StreamStats st = p.stats();
     return new StreamInfo(id, streamConfigs.get(id).url().redacted(), p.state(), p.processed(), p.failed(), st,
-        standing.get(id).stream().map(q -> q.query().text()).toList());
+        p.queries().stream().map(q -> q.query().text()).toList());
   }
 
   /** An ad-hoc query about a stream's latest frame. Bad query text fails the future with IllegalArgumentException. */

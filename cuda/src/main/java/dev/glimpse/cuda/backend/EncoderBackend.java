@@ -5,6 +5,7 @@ import static java.lang.System.Logger.Level.WARNING;
 
 import dev.glimpse.cuda.Cuda;
 import dev.glimpse.cuda.CudaLibraries;
+import dev.glimpse.cuda.Precision;
 import dev.glimpse.cuda.encoder.CudaVisionEncoder;
 import dev.glimpse.encoder.FrameEncoder;
 import java.io.IOException;
@@ -59,6 +60,11 @@ public final class EncoderBackend {
     }
 
     public CudaSettings withEncoder(CudaVisionEncoder.Options o) { return new CudaSettings(search, device, o); }
+
+    /** The same settings with the encoder computing in {@code p}. */
+    public CudaSettings withPrecision(Precision p) {
+      return withEncoder(new CudaVisionEncoder.Options(p, encoder.graphs(), encoder.lanes(), encoder.kernelCache()));
+    }
   }
 
   /**
@@ -70,6 +76,15 @@ public final class EncoderBackend {
    * @param summary   the line to log: the choice, the device or the reason for the CPU
    */
   public record Selection(Choice requested, boolean onGpu, FrameEncoder.Factory factory, String summary) {}
+
+  /**
+   * Selects from the environment's settings ({@link CudaSettings#fromEnvironment}) with the encoder in {@code p},
+   * opening the real GPU: what every command and the agent call.
+   */
+  public static Selection select(Choice choice, Precision p) {
+    CudaSettings s = CudaSettings.fromEnvironment(System.getenv(), System.getProperty("user.home")).withPrecision(p);
+    return select(choice, s, System.getLogger("dev.glimpse.cuda"));
+  }
 
   /** Selects with the real GPU opener ({@link Cuda#open}). */
   public static Selection select(Choice choice, CudaSettings settings, System.Logger log) {
