@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class LoopbackRtspServer implements AutoCloseable {
   /** Not PATH's python3: that may be a pyenv without gi. */
-  public static final Path PYTHON = Path.of("/usr/bin/python3");
+  private static final Path PYTHON = Path.of("/usr/bin/python3");
   /** The source name of the endless live test pattern (moving ball, 320×240 MJPEG at 30 fps). */
   public static final String LIVE_PATTERN = "test";
   private static final long READY_TIMEOUT_SECONDS = 20;
@@ -71,8 +71,6 @@ public final class LoopbackRtspServer implements AutoCloseable {
       return ss.getLocalPort();
     }
   }
-
-  public int port() { return port; }
 
   public String url() { return "rtsp://127.0.0.1:" + port + "/cam"; }
 

@@ -130,7 +130,7 @@ public final class OnnxPeer implements AutoCloseable {
       OrtSession os = env.createSession(g.file().toString(), o);
       try {
         s = new Session(env, os, weights(g, os.getInputNames()));
-      } catch (IOException | RuntimeException e) {
+      } catch (IOException | OrtException | RuntimeException e) {
         os.close();
         throw e;
       }
@@ -167,15 +167,24 @@ public final class OnnxPeer implements AutoCloseable {
     private final OrtEnvironment env;
     private final OrtSession session;
     private final Map<String, long[]> shapes = new LinkedHashMap<>();
-    private final Map<String, float[]> weights;
+    private final Map<String, OnnxTensor> weights = new HashMap<>();   // made once: not part of any timed run
 
     Session(OrtEnvironment env, OrtSession session, Map<String, float[]> weights) throws OrtException {
       this.env = env;
       this.session = session;
-      this.weights = Map.copyOf(weights);
       for (Map.Entry<String, NodeInfo> e : session.getInputInfo().entrySet()) {
         if (!(e.getValue().getInfo() instanceof TensorInfo t)) throw new IllegalStateException(e.getKey() + " is not a tensor");
         shapes.put(e.getKey(), t.getShape());
+      }
+      try {
+        for (Map.Entry<String, float[]> w : weights.entrySet()) {
+          long[] shape = shapes.get(w.getKey());
+          if (shape == null) throw new IllegalArgumentException("graph inputs: unknown [" + w.getKey() + "]");
+          this.weights.put(w.getKey(), tensor(w.getKey(), shape, w.getValue()));
+        }
+      } catch (OrtException | RuntimeException e) {
+        closeWeights();
+        throw e;
       }
     }
 
@@ -191,17 +200,19 @@ public final class OnnxPeer implements AutoCloseable {
      * data input must be given with exactly its element count; extra names are errors.
      */
     public float[] run(Map<String, ?> data) throws OrtException {
-      Map<String, Object> inputs = new HashMap<>(weights);
-      inputs.putAll(data);
-      TreeSet<String> missing = new TreeSet<>(shapes.keySet()), extra = new TreeSet<>(inputs.keySet());
-      missing.removeAll(inputs.keySet());
+      TreeSet<String> given = new TreeSet<>(weights.keySet());
+      given.addAll(data.keySet());
+      TreeSet<String> missing = new TreeSet<>(shapes.keySet()), extra = new TreeSet<>(given);
+      missing.removeAll(given);
       extra.removeAll(shapes.keySet());
       if (!missing.isEmpty() || !extra.isEmpty()) {
         throw new IllegalArgumentException("graph inputs: missing " + missing + ", unknown " + extra);
       }
-      Map<String, OnnxTensor> feed = new HashMap<>();
+      Map<String, OnnxTensor> made = new HashMap<>();
       try {
-        for (Map.Entry<String, long[]> e : shapes.entrySet()) feed.put(e.getKey(), tensor(e.getKey(), e.getValue(), inputs.get(e.getKey())));
+        for (Map.Entry<String, ?> e : data.entrySet()) made.put(e.getKey(), tensor(e.getKey(), shapes.get(e.getKey()), e.getValue()));
+        Map<String, OnnxTensor> feed = new HashMap<>(weights);
+        feed.putAll(made);
         try (OrtSession.Result r = session.run(feed)) {
           FloatBuffer out = ((OnnxTensor) r.get(0)).getFloatBuffer();
           float[] v = new float[out.remaining()];
@@ -209,7 +220,7 @@ public final class OnnxPeer implements AutoCloseable {
           return v;
         }
       } finally {
-        for (OnnxTensor t : feed.values()) t.close();
+        for (OnnxTensor t : made.values()) t.close();
       }
     }
 
@@ -223,7 +234,15 @@ public final class OnnxPeer implements AutoCloseable {
           : OnnxTensor.createTensor(env, LongBuffer.wrap((long[]) value), shape);
     }
 
+    private void closeWeights() {
+      for (OnnxTensor t : weights.values()) t.close();
+      weights.clear();
+    }
+
     @Override
-    public void close() throws OrtException { session.close(); }
+    public void close() throws OrtException {
+      closeWeights();
+      session.close();
+    }
   }
 }

@@ -60,8 +60,8 @@ public final class FaultsBenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     FaultRun.Options o;
     try {
-      o = new FaultRun.Options(kills, freezes, seconds(stallSeconds), seconds(recoveryLimit), rssGrowthMiB << 20,
-          threadGrowth, seconds(sampleSeconds), Duration.ofSeconds(30));
+      o = new FaultRun.Options(kills, freezes, PipelineOptions.seconds(stallSeconds), PipelineOptions.seconds(recoveryLimit), rssGrowthMiB << 20,
+          threadGrowth, PipelineOptions.seconds(sampleSeconds), Duration.ofSeconds(30));
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -70,13 +70,12 @@ public final class FaultsBenchCommand implements Callable<Integer> {
     av_log_set_level(AV_LOG_FATAL);
     PrintWriter err = spec.commandLine().getErr();
     FaultRun.Outcome r = FaultRun.run(o, pipeline.spec(), err);
-    FaultReport.write(r, out);
+    String summary = FaultReport.write(r, out);
     PrintWriter stdout = spec.commandLine().getOut();
-    stdout.print(FaultReport.table(r));
+    stdout.print(summary);
     stdout.println("wrote " + out.resolve("summary.txt") + ", cycles.csv, samples.csv, recovery.png, memory.png, threads.png");
     stdout.flush();
     return r.violations().isEmpty() ? 0 : 1;
   }
 
-  static Duration seconds(double s) { return Duration.ofNanos(Math.round(s * 1e9)); }
 }

@@ -3,6 +3,7 @@ package dev.glimpse.agent.cli;
 import dev.glimpse.agent.reliability.BenchAgent;
 import dev.glimpse.config.EngineConfig;
 import java.nio.file.Path;
+import java.time.Duration;
 import picocli.CommandLine.Option;
 
 /** Options of the reliability benchmarks: what the engine runs while faults are injected or the soak goes on. */
@@ -28,4 +29,7 @@ public final class PipelineOptions {
   double queryHz;
 
   BenchAgent.Spec spec() { return new BenchAgent.Spec(model, engineThreads, contextFrames, query, queryHz); }
+
+  /** A duration of {@code s} seconds, to the nanosecond (the benches' options are in seconds). */
+  static Duration seconds(double s) { return Duration.ofNanos(Math.round(s * 1e9)); }
 }

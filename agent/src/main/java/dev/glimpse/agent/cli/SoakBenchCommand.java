@@ -68,9 +68,9 @@ public final class SoakBenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     SoakRun.Options o;
     try {
-      o = new SoakRun.Options(FaultsBenchCommand.seconds(minutes * 60), FaultsBenchCommand.seconds(sampleSeconds),
-          FaultsBenchCommand.seconds(warmupSeconds), maxRssSlope, maxHeapSlope, countSlack,
-          FaultsBenchCommand.seconds(maxSilence));
+      o = new SoakRun.Options(PipelineOptions.seconds(minutes * 60), PipelineOptions.seconds(sampleSeconds),
+          PipelineOptions.seconds(warmupSeconds), maxRssSlope, maxHeapSlope, countSlack,
+          PipelineOptions.seconds(maxSilence));
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -87,9 +87,9 @@ public final class SoakBenchCommand implements Callable<Integer> {
       if (!Files.isRegularFile(video)) throw new CommandLine.ParameterException(spec.commandLine(), "--source " + source + ": no such file");
       r = SoakRun.run(o, pipeline.spec(), BenchAgent.loopedFile(video), "looped file " + video.getFileName(), err);
     }
-    SoakReport.write(r, out);
+    String summary = SoakReport.write(r, out);
     PrintWriter stdout = spec.commandLine().getOut();
-    stdout.print(SoakReport.table(r));
+    stdout.print(summary);
     stdout.println("wrote " + out.resolve("summary.txt") + ", samples.csv, memory.png, threads.png");
     stdout.flush();
     return r.violations().isEmpty() ? 0 : 1;

@@ -77,10 +77,11 @@ public final class FaultReport {
         after.stream().mapToDouble(ResourceSample::rssMiB).toArray());
   }
 
-  /** Writes summary.txt, cycles.csv, samples.csv, recovery.png, memory.png and threads.png into {@code dir}. */
-  public static void write(Outcome o, Path dir) throws IOException {
+  /** Writes summary.txt, cycles.csv, samples.csv, recovery.png, memory.png and threads.png into {@code dir}; the summary. */
+  public static String write(Outcome o, Path dir) throws IOException {
     Files.createDirectories(dir);
-    Files.writeString(dir.resolve("summary.txt"), table(o));
+    String summary = table(o);
+    Files.writeString(dir.resolve("summary.txt"), summary);
     StringBuilder c = new StringBuilder("kind,cycle,at_s,detect_ms,recovery_ms,from_spawn_ms,result_ms,reconnects\n");
     for (Cycle x : o.cycles()) {
       c.append(String.format(Locale.ROOT, "%s,%d,%.3f,%s,%.1f,%s,%.1f,%d%n", x.kind().name().toLowerCase(Locale.ROOT),
@@ -101,6 +102,7 @@ public final class FaultReport {
     Plots.xy(dir.resolve("recovery.png"), "recovery per outage cycle", "cycle", "ms", rec);
     memoryPlot(o.samples(), dir.resolve("memory.png"), "process memory during the fault run");
     threadPlot(o.samples(), dir.resolve("threads.png"), "threads and file descriptors during the fault run");
+    return summary;
   }
 
   static final String CSV_HEADER = "t_s,rss_mib,heap_mib,heap_committed_mib,after_gc,java_threads,os_threads,fds";

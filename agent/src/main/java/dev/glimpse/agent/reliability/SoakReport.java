@@ -51,10 +51,11 @@ public final class SoakReport {
     sb.append(String.format(Locale.ROOT, "%-18s %10d %10d %10d %18s %+9d%n", name, first, last, max, "", slack));
   }
 
-  /** Writes summary.txt, samples.csv, memory.png and threads.png into {@code dir}. */
-  public static void write(Outcome o, Path dir) throws IOException {
+  /** Writes summary.txt, samples.csv, memory.png and threads.png into {@code dir}; the summary. */
+  public static String write(Outcome o, Path dir) throws IOException {
     Files.createDirectories(dir);
-    Files.writeString(dir.resolve("summary.txt"), table(o));
+    String summary = table(o);
+    Files.writeString(dir.resolve("summary.txt"), summary);
     StringBuilder s = new StringBuilder(FaultReport.CSV_HEADER + ",frames,delivered,drops,results,gaps,state\n");
     for (Sample x : o.samples()) {
       String r = FaultReport.csv(x.resources()).strip();
@@ -71,6 +72,7 @@ public final class SoakReport {
         new Plots.XySeries("heap after full GC", t, rs.stream().mapToDouble(ResourceSample::heapMiB).toArray(), FaultReport.FREEZE, false),
         fitLine("heap fit", o.heap(), warm, end)));
     FaultReport.threadPlot(rs, dir.resolve("threads.png"), "soak: threads and file descriptors");
+    return summary;
   }
 
   /** The fitted line (MiB against hours) drawn over [from, to] minutes. */

@@ -64,9 +64,7 @@ public final class SoakRun {
       int stillIntervals, double longestSilence, double seconds) {
 
     /** Samples from the warm-up on. */
-    public List<Sample> steady() {
-      return samples.stream().filter(s -> s.resources().seconds() >= options.warmup().toNanos() / 1e9).toList();
-    }
+    public List<Sample> steady() { return SoakRun.steady(samples, options.warmup()); }
 
     /** Every way the soak missed its goals; empty when it passed. */
     public List<String> violations() {
@@ -134,8 +132,7 @@ public final class SoakRun {
       failures = agent.engineFailures();
     }
     StreamStats stats = w.awaitEnd(Duration.ofSeconds(30));
-    double warm = o.warmup().toNanos() / 1e9;
-    List<Sample> steady = samples.stream().filter(s -> s.resources().seconds() >= warm).toList();
+    List<Sample> steady = steady(samples, o.warmup());
     if (steady.size() < 3) throw new IOException("only " + steady.size() + " samples after the warm-up; the stream failed early?");
     int still = 0;
     double silence = 0, longest = 0;
@@ -172,5 +169,11 @@ public final class SoakRun {
     return String.format(Locale.ROOT, "%6.1f min: RSS %.1f MiB, heap after GC %.1f MiB, threads %d Java / %d OS, %d fds; "
         + "frames %d, results %d, drops %d, %s", r.seconds() / 60, r.rssMiB(), r.heapMiB(), r.javaThreads(), r.osThreads(),
         r.fds(), s.frames(), s.results(), s.drops(), s.state());
+  }
+
+  /** The samples taken {@code warmup} or later after the start. */
+  static List<Sample> steady(List<Sample> samples, Duration warmup) {
+    double warm = warmup.toNanos() / 1e9;
+    return samples.stream().filter(s -> s.resources().seconds() >= warm).toList();
   }
 }
