@@ -118,16 +118,20 @@ public final class Cublas {
     }
   }
 
+  /** The host scalars 1 and 0 of {@link #gemmEx} (read by cuBLAS at each call, graph capture included). */
+  private static final MemorySegment ONE = Arena.global().allocateFrom(JAVA_FLOAT, 1f);
+  private static final MemorySegment ZERO = Arena.global().allocateFrom(JAVA_FLOAT, 0f);
+
   /**
-   * Column-major C[m×n] = alpha·op(A)·op(B) + beta·C (cublasGemmEx), alpha and beta f32 on the host (the scale type
-   * of a 32F compute type).
+   * Column-major C[m×n] = op(A)·op(B) (cublasGemmEx with alpha 1 and beta 0 as f32 host scalars, the scale type of a
+   * 32F compute type).
    */
-  public void gemmEx(MemorySegment handle, int transA, int transB, int m, int n, int k, float alpha, long a, int aType,
-      int lda, long b, int bType, int ldb, float beta, long c, int cType, int ldc, int computeType) {
-    try (Arena ar = Arena.ofConfined()) {
-      MemorySegment al = ar.allocateFrom(JAVA_FLOAT, alpha), be = ar.allocateFrom(JAVA_FLOAT, beta);
-      int rc = (int) gemmEx.invokeExact(handle, transA, transB, m, n, k, al, MemorySegment.ofAddress(a), aType, lda,
-          MemorySegment.ofAddress(b), bType, ldb, be, MemorySegment.ofAddress(c), cType, ldc, computeType, GEMM_DEFAULT);
+  public void gemmEx(MemorySegment handle, int transA, int transB, int m, int n, int k, long a, int aType, int lda,
+      long b, int bType, int ldb, long c, int cType, int ldc, int computeType) {
+    try {
+      int rc = (int) gemmEx.invokeExact(handle, transA, transB, m, n, k, ONE, MemorySegment.ofAddress(a), aType, lda,
+          MemorySegment.ofAddress(b), bType, ldb, ZERO, MemorySegment.ofAddress(c), cType, ldc, computeType,
+          GEMM_DEFAULT);
       if (rc != 0) {
         check("cublasGemmEx(m=" + m + ", n=" + n + ", k=" + k + ", types " + aType + "/" + bType + "/" + cType
             + ", compute " + computeType + ")", rc);

@@ -2,7 +2,6 @@ package dev.glimpse.cuda;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 
 /** Device memory of a fixed size (cuMemAlloc), freed on close. {@link #ptr} is the CUdeviceptr. */
 public final class DeviceBuffer implements AutoCloseable {
@@ -24,73 +23,65 @@ public final class DeviceBuffer implements AutoCloseable {
 
   /** A new buffer holding a copy of {@code values} (blocks until the copy is done). */
   public static DeviceBuffer of(Driver driver, MemorySegment stream, float[] values) {
-    DeviceBuffer b = allocate(driver, 4L * values.length);
-    b.upload(stream, values);
-    return b;
+    return of(driver, stream, MemorySegment.ofArray(values));
   }
 
   /** A new buffer holding a copy of {@code values} (e.g. bf16 bits; blocks until the copy is done). */
   public static DeviceBuffer of(Driver driver, MemorySegment stream, short[] values) {
-    DeviceBuffer b = allocate(driver, 2L * values.length);
-    try (Arena a = Arena.ofConfined()) {
-      MemorySegment host = a.allocateFrom(ValueLayout.JAVA_SHORT, values);
-      driver.copyToDeviceAsync(b.ptr, host, host.byteSize(), stream);
-      driver.streamSynchronize(stream);
-    }
-    return b;
+    return of(driver, stream, MemorySegment.ofArray(values));
   }
 
   /** A new buffer holding a copy of {@code values} (blocks until the copy is done). */
   public static DeviceBuffer of(Driver driver, MemorySegment stream, int[] values) {
-    DeviceBuffer b = allocate(driver, 4L * values.length);
-    try (Arena a = Arena.ofConfined()) {
-      MemorySegment host = a.allocateFrom(ValueLayout.JAVA_INT, values);
-      driver.copyToDeviceAsync(b.ptr, host, host.byteSize(), stream);
-      driver.streamSynchronize(stream);
-    }
+    return of(driver, stream, MemorySegment.ofArray(values));
+  }
+
+  /** A new buffer holding a copy of {@code src}'s bytes (blocks until the copy is done). */
+  public static DeviceBuffer of(Driver driver, MemorySegment stream, MemorySegment src) {
+    DeviceBuffer b = allocate(driver, src.byteSize());
+    b.upload(stream, src);
     return b;
   }
 
   /** Copies {@code values} to the start of this buffer and waits for the stream. */
   public void upload(MemorySegment stream, float[] values) {
-    check(4L * values.length);
-    try (Arena a = Arena.ofConfined()) {
-      MemorySegment host = a.allocateFrom(ValueLayout.JAVA_FLOAT, values);
-      driver.copyToDeviceAsync(ptr, host, host.byteSize(), stream);
-      driver.streamSynchronize(stream);
-    }
+    upload(stream, MemorySegment.ofArray(values));
   }
 
-  /** Copies {@code bytes} from the start of this buffer into a new byte array, waiting for the stream. */
-  public byte[] downloadBytes(MemorySegment stream, long n) {
-    check(n);
+  /** Copies {@code src}'s bytes (staged in native memory) to the start of this buffer and waits for the stream. */
+  private void upload(MemorySegment stream, MemorySegment src) {
+    check(src.byteSize());
     try (Arena a = Arena.ofConfined()) {
-      MemorySegment host = a.allocate(Math.max(1, n));
-      driver.copyToHostAsync(host, ptr, n, stream);
+      MemorySegment host = a.allocate(Math.max(1, src.byteSize()), 8);
+      host.asSlice(0, src.byteSize()).copyFrom(src);
+      driver.copyToDeviceAsync(ptr, host, src.byteSize(), stream);
       driver.streamSynchronize(stream);
-      return host.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
     }
   }
 
   /** The first {@code n} floats of this buffer, waiting for the stream. */
   public float[] downloadFloats(MemorySegment stream, int n) {
-    check(4L * n);
-    try (Arena a = Arena.ofConfined()) {
-      MemorySegment host = a.allocate(4L * Math.max(1, n), 8);
-      driver.copyToHostAsync(host, ptr, 4L * n, stream);
-      driver.streamSynchronize(stream);
-      return host.asSlice(0, 4L * n).toArray(ValueLayout.JAVA_FLOAT);
-    }
+    float[] out = new float[n];
+    download(stream, MemorySegment.ofArray(out));
+    return out;
   }
 
   /** The first {@code n} 16-bit values (bf16 bits) of this buffer, waiting for the stream. */
   public short[] downloadShorts(MemorySegment stream, int n) {
-    check(2L * n);
+    short[] out = new short[n];
+    download(stream, MemorySegment.ofArray(out));
+    return out;
+  }
+
+  /** Fills {@code dst} from the start of this buffer (staged in native memory), waiting for the stream. */
+  private void download(MemorySegment stream, MemorySegment dst) {
+    long bytes = dst.byteSize();
+    check(bytes);
     try (Arena a = Arena.ofConfined()) {
-      MemorySegment host = a.allocate(2L * Math.max(1, n), 8);
-      driver.copyToHostAsync(host, ptr, 2L * n, stream);
+      MemorySegment host = a.allocate(Math.max(1, bytes), 8);
+      driver.copyToHostAsync(host, ptr, bytes, stream);
       driver.streamSynchronize(stream);
-      return host.asSlice(0, 2L * n).toArray(ValueLayout.JAVA_SHORT);
+      dst.copyFrom(host.asSlice(0, bytes));
     }
   }
 

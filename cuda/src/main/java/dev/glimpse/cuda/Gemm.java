@@ -18,7 +18,7 @@ public final class Gemm {
 
   /** out[M,N] = x[M,K] · w[N,K]ᵀ with x and w stored as {@code p} says. */
   public void xwT(Precision p, long out, long x, long w, int m, int n, int k) {
-    cublas.gemmEx(handle, Cublas.OP_T, Cublas.OP_N, n, m, k, 1f, w, p.dataType(), k, x, p.dataType(), k, 0f, out,
-        Cublas.R_32F, n, p.computeType());
+    cublas.gemmEx(handle, Cublas.OP_T, Cublas.OP_N, n, m, k, w, p.dataType(), k, x, p.dataType(), k, out, Cublas.R_32F,
+        n, p.computeType());
   }
 }

@@ -93,7 +93,6 @@ public final class GpuBenchMain {
                     });
                     System.out.println("    eager stage GPU ms: " + sb);
                   }
-                  json.writeValue(out.resolve("java-bench.json").toFile(), root);     // partial results survive a timeout
                 } catch (RuntimeException e) {
                   System.out.println("ERROR java-cuda " + p + " batch " + b + ": " + e.getMessage());
                   ObjectNode r = rows.addObject();
@@ -102,7 +101,7 @@ public final class GpuBenchMain {
                   r.put("batch", b);
                   r.put("error", e.getMessage());
                 }
-                json.writeValue(out.resolve("java-bench.json").toFile(), root);
+                json.writeValue(out.resolve("java-bench.json").toFile(), root);     // partial results survive a timeout
               }
             } catch (RuntimeException e) {
               System.out.println("ERROR java-cuda " + p + " encoder: " + e.getMessage());

@@ -22,9 +22,9 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.function.Consumer;
 
 /**
@@ -66,7 +66,7 @@ public final class CudaVisionEncoder implements FrameEncoder {
   private final EncoderKernels kernels;
   private final DeviceWeights weights;
   private final List<EncodeLane> allLanes;
-  private final BlockingQueue<EncodeLane> lanes;
+  private final LinkedBlockingDeque<EncodeLane> lanes;   // last in, first out: a lone caller keeps its warm lane
   private final System.Logger log;
 
   private CudaVisionEncoder(Cuda cuda, boolean ownsCuda, EncoderConfig cfg, Options opts, KernelModule module,
@@ -80,7 +80,7 @@ public final class CudaVisionEncoder implements FrameEncoder {
     this.kernels = kernels;
     this.weights = weights;
     this.allLanes = List.copyOf(lanes);
-    this.lanes = new ArrayBlockingQueue<>(lanes.size(), false, lanes);
+    this.lanes = new LinkedBlockingDeque<>(lanes);
     this.log = log;
   }
 
@@ -144,8 +144,7 @@ public final class CudaVisionEncoder implements FrameEncoder {
     int nh = grid[1] / cfg.mergedPx(), nw = grid[0] / cfg.mergedPx();
     List<VisionEncoder.Encoded> out = new ArrayList<>(b);
     for (int i = 0; i < b; i++) {
-      float[] r = new float[per];
-      System.arraycopy(rows, i * per, r, 0, per);
+      float[] r = b == 1 ? rows : Arrays.copyOfRange(rows, i * per, (i + 1) * per);   // run's array is already fresh
       out.add(new VisionEncoder.Encoded(r, nh, nw, pl));
     }
     return out;
@@ -196,7 +195,7 @@ public final class CudaVisionEncoder implements FrameEncoder {
       }
       return new Timing(wall, gpu, plan.graph != null);
     } finally {
-      lanes.add(lane);
+      lanes.addFirst(lane);
     }
   }
 
@@ -217,7 +216,7 @@ public final class CudaVisionEncoder implements FrameEncoder {
         return timer.millis();
       }
     } finally {
-      lanes.add(lane);
+      lanes.addFirst(lane);
     }
   }
 
@@ -232,7 +231,7 @@ public final class CudaVisionEncoder implements FrameEncoder {
 
   private EncodeLane takeLane() {
     try {
-      return lanes.take();
+      return lanes.takeFirst();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for a CUDA lane", e);
@@ -249,7 +248,7 @@ public final class CudaVisionEncoder implements FrameEncoder {
       execute(lane, plan, probe, false);
       return plan.hostOut.segment().toArray(ValueLayout.JAVA_FLOAT);
     } finally {
-      lanes.add(lane);
+      lanes.addFirst(lane);
     }
   }
 
