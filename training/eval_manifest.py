@@ -100,9 +100,8 @@ def answer_stream(model, rows, grid, queries, max_new: int = MAX_NEW) -> list[li
 
 
 @torch.no_grad()
-def answer_all(model, batch, sizes, decode: str, chunk: int, log) -> list[list[int]]:
+def answer_all(model, batch, sizes, decode: str, chunk: int, log, device=torch.device("cpu")) -> list[list[int]]:
     cfg = model.cfg
-    device = torch.device("cpu")
     grids = {}
     for i, (W, H) in enumerate(sizes):
         pl = grid_placement(W, H, cfg)
@@ -142,6 +141,8 @@ def main(argv=None):
     ap.add_argument("--decode", choices=("stream", "oneshot"), default="stream")
     ap.add_argument("--chunk", type=int, default=16, help="queries per batch of --decode oneshot")
     ap.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: torch's default)")
+    ap.add_argument("--device", default="cpu",
+                    help="torch device (cuda: float32 with TF32 off, so GEMMs are full float32 as on the CPU)")
     ap.add_argument("--no-pytorch", action="store_true", help="write the manifest only")
     a = ap.parse_args(argv)
     if a.threads:
@@ -166,12 +167,16 @@ def main(argv=None):
     log(f"wrote {a.out}/manifest.json: {len(manifest['scenes'])} scenes, {len(batch.examples)} queries")
     if a.no_pytorch:
         return
-    model = load_exported(a.model)
-    answers = answer_all(model, batch, sizes, a.decode, a.chunk, log)
+    device = torch.device(a.device)
+    if device.type == "cuda":
+        torch.backends.cuda.matmul.allow_tf32 = False
+        torch.backends.cudnn.allow_tf32 = False
+    model = load_exported(a.model).to(device)
+    answers = answer_all(model, batch, sizes, a.decode, a.chunk, log, device)
     metrics = score(batch.examples, answers, [sizes[ex.frames[-1]] for ex in batch.examples])
     with open(os.path.join(a.model, "config.json")) as f:
         steps = json.load(f).get("trained_steps")
-    result = {"engine": f"pytorch {torch.__version__} cpu float32, decode {a.decode}", "model": a.model,
+    result = {"engine": f"pytorch {torch.__version__} {device.type} float32, decode {a.decode}", "model": a.model,
               "trained_steps": steps, "metrics": metrics, "seconds": round(time.time() - t0, 1),
               "answers": [{"scene": ex.frames[-1], "query": query_text(ex.query), "answer": tok.detokenize(ans, TAG),
                            "tokens": ans} for ex, ans in zip(batch.examples, answers)]}
