@@ -4,7 +4,8 @@
 #   4. GPU conformance checks (Java)    5. Java CUDA encode timing         6. PyTorch eager / torch.compile timing
 #   7. the table (bench/gpu_table.py)
 # Run from the repository root after `bench/device-pack.sh cuda` (carry .device):  bash bench/gpu.sh
-# Output directory: $OUT (default out/gpu): one log per step, gpu-checks.json, java-bench.json, torch-bench.json.
+# Output directory: $OUT (default out/gpu): table.txt, steps.txt, gpu-checks.json, java-bench.json, torch-bench.json
+# and logs.tar.gz (one log per step).
 # It never hangs and never stops early: every step has a time limit cut from one overall budget (GPU_SH_BUDGET
 # seconds, default 540, under a 600 s command limit); a step that fails or times out is reported and the next runs.
 set -u -o pipefail
@@ -92,4 +93,7 @@ cat "$OUT/steps.txt"
 budget=$(( budget + 30 ))    # the table always gets its few seconds
 step table 20 python3 bench/gpu_table.py "$OUT" || { echo "table failed; raw results:"; cat "$OUT"/*.json 2>/dev/null | head -100; }
 rm -rf "$jre"
+# What comes back from the GPU machine is limited in file count: the per-step logs go into one archive, the kernel
+# cache and scratch models are dropped; the JSON results, steps.txt and the table stay as files.
+( cd "$OUT" && { [ -f table.log ] && cp table.log table.txt; true; } && tar czf logs.tar.gz ./*.log libdirs.txt 2>/dev/null && rm -f ./*.log libdirs.txt && rm -rf kernel-cache scratch )
 exit 0
