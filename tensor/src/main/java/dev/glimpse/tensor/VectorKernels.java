@@ -13,10 +13,14 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vector API kernels. {@link #matmul} splits the output columns across {@code threads} platform threads (owned by
- * this object, closed with it) and computes 4 rows × 1 weight row per step so each weight vector loaded from the
- * off-heap segment serves four dot products. Weights must live in a shared (or global/auto) arena: the worker
- * threads read them. Summation order differs from the reference, so results agree to a
- * relative tolerance, not bit for bit.
+ * this object, closed with it). With at least {@link #PACKED_MIN_ROWS} rows (image encoding, prefill) each thread
+ * packs its weight rows into panels of {@link #NR} columns laid out k-major ([K, NR], a transpose) and runs an
+ * outer-product micro-kernel: {@link #MR} rows × two vectors of columns, 12 accumulators, per k step two vector
+ * loads and six broadcasts for twelve FMAs and no horizontal sums (the register tiling of BLIS-style GEMMs). Fewer
+ * rows (decoding one token) take the dot-product kernel: 4 rows × 1 weight row per step, so each weight vector
+ * loaded from the off-heap segment serves four dot products. Weights must live in a shared (or global/auto) arena:
+ * the worker threads read them. Summation order differs from the reference, so results agree to a relative
+ * tolerance, not bit for bit.
  */
 public final class VectorKernels implements Kernels {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -41,17 +45,120 @@ public final class VectorKernels implements Kernels {
     MemorySegment ws = w.data();
     if (bias != null) ReferenceKernels.checkVector(bias, n);
     long work = (long) m * n * k;
-    int parts = pool == null || work < 200_000 ? 1 : Math.min(threads, n);
+    boolean packed = m >= PACKED_MIN_ROWS;
+    int unit = packed ? NR : 1;                                             // parts split at panel boundaries
+    int units = (n + unit - 1) / unit;
+    int parts = pool == null || work < 200_000 ? 1 : Math.min(threads, units);
     if (parts == 1) {
-      matmulColumns(out, x, m, k, n, ws, bias, 0, n);
+      if (packed) matmulPacked(out, x, m, k, n, ws, bias, 0, n);
+      else matmulColumns(out, x, m, k, n, ws, bias, 0, n);
       return;
     }
     List<Future<?>> fs = new ArrayList<>(parts);
     for (int p = 0; p < parts; p++) {
-      int j0 = (int) ((long) n * p / parts), j1 = (int) ((long) n * (p + 1) / parts);
-      fs.add(pool.submit(() -> matmulColumns(out, x, m, k, n, ws, bias, j0, j1)));
+      int j0 = Math.min(n, (int) ((long) units * p / parts) * unit);
+      int j1 = Math.min(n, (int) ((long) units * (p + 1) / parts) * unit);
+      fs.add(pool.submit(packed
+          ? () -> matmulPacked(out, x, m, k, n, ws, bias, j0, j1)
+          : () -> matmulColumns(out, x, m, k, n, ws, bias, j0, j1)));
     }
     join(fs);
+  }
+
+  /** Rows of the packed kernel's micro-tile, and its columns: two vectors (16 floats with AVX2, 32 with AVX-512). */
+  static final int MR = 6, NR = 2 * L;
+  /** Fewer rows than this take the dot-product kernel: packing costs N·K, which M rows must amortise. */
+  static final int PACKED_MIN_ROWS = 12;
+
+  /**
+   * out[:, j0:j1] = x · w[j0:j1]ᵀ (+ bias) through packed panels. Panel t holds columns j0 + t·NR … + NR as
+   * [K, NR] (zero-padded past j1); rows go in blocks whose x rows (~32 K floats) stay in L2 while every panel of
+   * the part passes them, and each block in MR-row micro-tiles.
+   */
+  private static void matmulPacked(float[] out, float[] x, int m, int k, int n, MemorySegment w, Tensor b, int j0, int j1) {
+    int panels = (j1 - j0 + NR - 1) / NR;
+    float[] pw = new float[panels * k * NR];                                // [panels, K, NR]
+    float[] row = new float[k];
+    for (int j = j0; j < j1; j++) {
+      MemorySegment.copy(w, java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, (long) j * k * 4, row, 0, k);
+      int t = (j - j0) / NR, c = (j - j0) % NR, base = t * k * NR + c;
+      for (int p = 0; p < k; p++) pw[base + p * NR] = row[p];
+    }
+    float[] bias = new float[panels * NR];                                  // [panels · NR], zero past j1
+    if (b != null) for (int j = j0; j < j1; j++) bias[j - j0] = b.getFloat(j);
+    float[] tile = new float[MR * NR];                                      // a partial panel's results
+    int ib = Math.max(MR, Math.min(256, (32 * 1024 / k) / MR * MR));
+    for (int i0 = 0; i0 < m; i0 += ib) {
+      int i1 = Math.min(m, i0 + ib);
+      for (int t = 0; t < panels; t++) {
+        int jb = j0 + t * NR, cols = Math.min(NR, j1 - jb);
+        int i = i0;
+        for (; i + MR <= i1; i += MR) microTile(out, x, k, n, pw, t * k * NR, bias, t * NR, i, jb, cols, tile);
+        for (; i < i1; i++) microRow(out, x, k, n, pw, t * k * NR, bias, t * NR, i, jb, cols, tile);
+      }
+    }
+  }
+
+  /** out[i:i+MR, jb:jb+cols] from one packed panel at pw[pb], bias at bias[bb]: the 6 × 2-vector register tile. */
+  private static void microTile(float[] out, float[] x, int k, int n, float[] pw, int pb, float[] bias, int bb, int i,
+      int jb, int cols, float[] tile) {
+    FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+    FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+    int x0 = i * k, x1 = x0 + k, x2 = x1 + k, x3 = x2 + k, x4 = x3 + k, x5 = x4 + k;
+    for (int p = 0, q = pb; p < k; p++, q += NR) {
+      FloatVector b0 = FloatVector.fromArray(S, pw, q), b1 = FloatVector.fromArray(S, pw, q + L);
+      FloatVector a = FloatVector.broadcast(S, x[x0 + p]);
+      c00 = a.fma(b0, c00);
+      c01 = a.fma(b1, c01);
+      a = FloatVector.broadcast(S, x[x1 + p]);
+      c10 = a.fma(b0, c10);
+      c11 = a.fma(b1, c11);
+      a = FloatVector.broadcast(S, x[x2 + p]);
+      c20 = a.fma(b0, c20);
+      c21 = a.fma(b1, c21);
+      a = FloatVector.broadcast(S, x[x3 + p]);
+      c30 = a.fma(b0, c30);
+      c31 = a.fma(b1, c31);
+      a = FloatVector.broadcast(S, x[x4 + p]);
+      c40 = a.fma(b0, c40);
+      c41 = a.fma(b1, c41);
+      a = FloatVector.broadcast(S, x[x5 + p]);
+      c50 = a.fma(b0, c50);
+      c51 = a.fma(b1, c51);
+    }
+    FloatVector bv0 = FloatVector.fromArray(S, bias, bb), bv1 = FloatVector.fromArray(S, bias, bb + L);
+    store(out, (i) * n + jb, cols, c00.add(bv0), c01.add(bv1), tile);
+    store(out, (i + 1) * n + jb, cols, c10.add(bv0), c11.add(bv1), tile);
+    store(out, (i + 2) * n + jb, cols, c20.add(bv0), c21.add(bv1), tile);
+    store(out, (i + 3) * n + jb, cols, c30.add(bv0), c31.add(bv1), tile);
+    store(out, (i + 4) * n + jb, cols, c40.add(bv0), c41.add(bv1), tile);
+    store(out, (i + 5) * n + jb, cols, c50.add(bv0), c51.add(bv1), tile);
+  }
+
+  /** One row of a block's last, partial micro-tile. */
+  private static void microRow(float[] out, float[] x, int k, int n, float[] pw, int pb, float[] bias, int bb, int i,
+      int jb, int cols, float[] tile) {
+    FloatVector c0 = FloatVector.zero(S), c1 = c0;
+    int x0 = i * k;
+    for (int p = 0, q = pb; p < k; p++, q += NR) {
+      FloatVector a = FloatVector.broadcast(S, x[x0 + p]);
+      c0 = a.fma(FloatVector.fromArray(S, pw, q), c0);
+      c1 = a.fma(FloatVector.fromArray(S, pw, q + L), c1);
+    }
+    store(out, i * n + jb, cols, c0.add(FloatVector.fromArray(S, bias, bb)), c1.add(FloatVector.fromArray(S, bias, bb + L)),
+        tile);
+  }
+
+  /** out[o : o+cols] = the first cols lanes of (v0, v1). */
+  private static void store(float[] out, int o, int cols, FloatVector v0, FloatVector v1, float[] tile) {
+    if (cols == NR) {
+      v0.intoArray(out, o);
+      v1.intoArray(out, o + L);
+    } else {
+      v0.intoArray(tile, 0);
+      v1.intoArray(tile, L);
+      System.arraycopy(tile, 0, out, o, cols);
+    }
   }
 
   /**

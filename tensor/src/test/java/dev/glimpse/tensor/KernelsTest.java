@@ -28,7 +28,8 @@ class KernelsTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"1,1,1", "3,7,5", "4,16,8", "5,33,17", "17,192,64", "2916,19,3", "9,588,192", "64,256,1088"})
+  @CsvSource({"1,1,1", "3,7,5", "4,16,8", "5,33,17", "11,40,33", "12,1,1", "13,5,17", "17,192,64", "2916,19,3",
+      "9,588,192", "64,256,1088", "95,64,31", "300,2916,64", "354,256,48"})
   void matmulMatchesReference(int m, int k, int n) {
     SplittableRandom r = new SplittableRandom(m * 31L + k * 7L + n);
     float[] x = random(r, m * k);
