@@ -1,7 +1,5 @@
 package dev.glimpse.encoder;
 
-import java.lang.foreign.Arena;
-
 import dev.glimpse.tensor.Kernels;
 import dev.glimpse.tensor.Tensor;
 
@@ -61,30 +59,10 @@ final class VisionAttention {
     return out;
   }
 
-  /**
-   * Global attention as two matmuls per head so that the kernels' threads share it: S = Q·Kᵀ·scale [P, P],
-   * row softmax, O = S·V [P, D] (V passed transposed, as the matmul's x·Wᵀ form wants). Same math as {@link #attend}.
-   */
+  /** Global attention: every patch attends to all, per head through the kernels' fused attention. */
   private void attendGlobal(float[] q, float[] k, float[] v, float[] o, int np) {
     float scale = (float) (1.0 / Math.sqrt(d));
-    float[] qh = new float[np * d], kh = new float[np * d], vt = new float[d * np], oh = new float[np * d];
-    float[] s = new float[np * np];                                        // [P, P]
-    try (Arena arena = Arena.ofShared()) {
-      for (int h = 0; h < heads; h++) {
-        int ho = h * d;
-        for (int i = 0; i < np; i++) {
-          for (int j = 0; j < d; j++) {
-            qh[i * d + j] = q[i * c + ho + j] * scale;
-            kh[i * d + j] = k[i * c + ho + j];
-            vt[j * np + i] = v[i * c + ho + j];
-          }
-        }
-        kernels.matmul(s, qh, np, d, Tensor.ofFloats(arena, "k", kh, np, d), null);       // [P, P]
-        kernels.softmaxRows(s, 0, np, np);
-        kernels.matmul(oh, s, np, np, Tensor.ofFloats(arena, "vT", vt, d, np), null);    // [P, D]
-        for (int i = 0; i < np; i++) System.arraycopy(oh, i * d, o, i * c + ho, d);
-      }
-    }
+    for (int h = 0; h < heads; h++) kernels.attention(o, q, k, v, np, c, h * d, d, scale);
   }
 
   /** Softmax attention among the patches {@code idx} (one window, or all): o[idx] = softmax(q kᵀ/√D) v per head. */

@@ -17,6 +17,13 @@ public interface Kernels extends AutoCloseable {
   /** In place: x[off .. off+n) ← softmax (max-subtracted). */
   void softmax(float[] x, int off, int n);
 
+  /**
+   * Softmax self-attention of one head among n tokens: for every query i,
+   * o[i] = Σ_j softmax_j(q[i]·k[j] · scale) · v[j]. q, k, v and o are [n, stride] rows; the head's d columns start
+   * at column off, and only those columns of o are written.
+   */
+  void attention(float[] o, float[] q, float[] k, float[] v, int n, int stride, int off, int d, float scale);
+
   /** In place: each of {@code rows} rows of n floats starting at off is replaced by its softmax. */
   default void softmaxRows(float[] x, int off, int rows, int n) {
     for (int r = 0; r < rows; r++) softmax(x, off + r * n, n);

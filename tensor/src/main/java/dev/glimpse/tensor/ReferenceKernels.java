@@ -3,6 +3,18 @@ package dev.glimpse.tensor;
 /** The scalar reference kernels: the specification every fast kernel is tested against. Single-threaded. */
 public final class ReferenceKernels implements Kernels {
   @Override
+  public void attention(float[] o, float[] q, float[] k, float[] v, int n, int stride, int off, int d, float scale) {
+    float[] s = new float[n];                                              // [n] scores of one query
+    for (int i = 0; i < n; i++) {
+      int qo = i * stride + off;
+      for (int j = 0; j < n; j++) s[j] = dot(q, qo, k, j * stride + off, d) * scale;
+      softmax(s, 0, n);
+      java.util.Arrays.fill(o, qo, qo + d, 0f);
+      for (int j = 0; j < n; j++) axpy(s[j], v, j * stride + off, o, qo, d);
+    }
+  }
+
+  @Override
   public void matmul(float[] out, float[] x, int m, int k, Tensor w, Tensor bias) {
     int n = w.shape()[0];
     check(w, n, k);

@@ -65,6 +65,150 @@ public final class VectorKernels implements Kernels {
     join(fs);
   }
 
+  /**
+   * Fused (flash-style) attention: the scores are never materialised. Keys are packed like matmul weights
+   * ([panels, D, NR]); each thread takes MR-query tiles and walks the key panels once with an online softmax
+   * (running max and sum per query, the output rescaled when the max grows): S tile [MR, NR] = Q·Kᵀ in registers,
+   * P = exp(S − max), O [MR, D] += P · V. Memory per thread is O(MR·D); the reference's is O(n).
+   */
+  @Override
+  public void attention(float[] o, float[] q, float[] k, float[] v, int n, int stride, int off, int d, float scale) {
+    int panels = (n + NR - 1) / NR;
+    float[] kp = new float[panels * d * NR];                                // [panels, D, NR], zero past n
+    float[] vh = new float[panels * NR * d];                                // [panels·NR, D], zero rows past n
+    for (int j = 0; j < n; j++) {
+      int base = (j / NR) * d * NR + j % NR, ko = j * stride + off;
+      for (int p = 0; p < d; p++) kp[base + p * NR] = k[ko + p];
+      System.arraycopy(v, ko, vh, j * d, d);
+    }
+    int tiles = (n + MR - 1) / MR;
+    int parts = pool == null || (long) n * n * d < 200_000 ? 1 : Math.min(threads, tiles);
+    if (parts == 1) {
+      attendTiles(o, q, kp, vh, n, stride, off, d, scale, 0, tiles);
+      return;
+    }
+    List<Future<?>> fs = new ArrayList<>(parts);
+    for (int p = 0; p < parts; p++) {
+      int t0 = (int) ((long) tiles * p / parts), t1 = (int) ((long) tiles * (p + 1) / parts);
+      fs.add(pool.submit(() -> attendTiles(o, q, kp, vh, n, stride, off, d, scale, t0, t1)));
+    }
+    join(fs);
+  }
+
+  private static void attendTiles(float[] o, float[] q, float[] kp, float[] vh, int n, int stride, int off, int d,
+      float scale, int t0, int t1) {
+    int panels = (n + NR - 1) / NR, dv = S.loopBound(d);
+    float[] qt = new float[MR * d];                                         // [MR, D] scaled queries
+    float[] st = new float[MR * NR];                                        // [MR, NR] scores, then exp
+    float[] acc = new float[MR * d];                                        // [MR, D] unnormalised outputs
+    float[] mx = new float[MR], sum = new float[MR];
+    for (int t = t0; t < t1; t++) {
+      int i0 = t * MR, rows = Math.min(MR, n - i0);
+      java.util.Arrays.fill(qt, 0f);                                        // rows past n: zero queries, unused
+      for (int r = 0; r < rows; r++) {
+        int qo = (i0 + r) * stride + off;
+        for (int p = 0; p < d; p++) qt[r * d + p] = q[qo + p] * scale;
+      }
+      java.util.Arrays.fill(acc, 0f);
+      java.util.Arrays.fill(mx, Float.NEGATIVE_INFINITY);
+      java.util.Arrays.fill(sum, 0f);
+      for (int pn = 0; pn < panels; pn++) {
+        scoreTile(qt, d, kp, pn * d * NR, st);
+        int keys = Math.min(NR, n - pn * NR);
+        if (keys < NR) {
+          for (int r = 0; r < MR; r++) java.util.Arrays.fill(st, r * NR + keys, (r + 1) * NR, Float.NEGATIVE_INFINITY);
+        }
+        for (int r = 0; r < MR; r++) {
+          FloatVector s0 = FloatVector.fromArray(S, st, r * NR), s1 = FloatVector.fromArray(S, st, r * NR + L);
+          float m = Math.max(mx[r], s0.max(s1).reduceLanes(VectorOperators.MAX));
+          float alpha = (float) Math.exp(mx[r] - m);                        // 0 at the first panel
+          FloatVector e0 = s0.sub(m).lanewise(VectorOperators.EXP), e1 = s1.sub(m).lanewise(VectorOperators.EXP);
+          e0.intoArray(st, r * NR);
+          e1.intoArray(st, r * NR + L);
+          sum[r] = sum[r] * alpha + e0.add(e1).reduceLanes(VectorOperators.ADD);
+          mx[r] = m;
+          if (alpha != 1f) {
+            int a = r * d;
+            for (int p = 0; p < dv; p += L) FloatVector.fromArray(S, acc, a + p).mul(alpha).intoArray(acc, a + p);
+            for (int p = dv; p < d; p++) acc[a + p] *= alpha;
+          }
+        }
+        int vb = pn * NR * d;                                               // acc [MR, D] += st [MR, NR] · V [NR, D]
+        for (int p = 0; p < dv; p += L) {
+          FloatVector a0 = FloatVector.fromArray(S, acc, p), a1 = FloatVector.fromArray(S, acc, d + p);
+          FloatVector a2 = FloatVector.fromArray(S, acc, 2 * d + p), a3 = FloatVector.fromArray(S, acc, 3 * d + p);
+          FloatVector a4 = FloatVector.fromArray(S, acc, 4 * d + p), a5 = FloatVector.fromArray(S, acc, 5 * d + p);
+          for (int c = 0; c < NR; c++) {
+            FloatVector vv = FloatVector.fromArray(S, vh, vb + c * d + p);
+            a0 = FloatVector.broadcast(S, st[c]).fma(vv, a0);
+            a1 = FloatVector.broadcast(S, st[NR + c]).fma(vv, a1);
+            a2 = FloatVector.broadcast(S, st[2 * NR + c]).fma(vv, a2);
+            a3 = FloatVector.broadcast(S, st[3 * NR + c]).fma(vv, a3);
+            a4 = FloatVector.broadcast(S, st[4 * NR + c]).fma(vv, a4);
+            a5 = FloatVector.broadcast(S, st[5 * NR + c]).fma(vv, a5);
+          }
+          a0.intoArray(acc, p);
+          a1.intoArray(acc, d + p);
+          a2.intoArray(acc, 2 * d + p);
+          a3.intoArray(acc, 3 * d + p);
+          a4.intoArray(acc, 4 * d + p);
+          a5.intoArray(acc, 5 * d + p);
+        }
+        for (int p = dv; p < d; p++) {
+          for (int r = 0; r < MR; r++) {
+            float a = acc[r * d + p];
+            for (int c = 0; c < NR; c++) a += st[r * NR + c] * vh[vb + c * d + p];
+            acc[r * d + p] = a;
+          }
+        }
+      }
+      for (int r = 0; r < rows; r++) {
+        float inv = 1 / sum[r];
+        int oo = (i0 + r) * stride + off;
+        for (int p = 0; p < d; p++) o[oo + p] = acc[r * d + p] * inv;
+      }
+    }
+  }
+
+  /** st [MR, NR] = qt [MR, D] · (key panel at kp[pb], [D, NR]): the 6 × 2-vector register tile of matmul. */
+  private static void scoreTile(float[] qt, int d, float[] kp, int pb, float[] st) {
+    FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+    FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+    for (int p = 0, b = pb; p < d; p++, b += NR) {
+      FloatVector b0 = FloatVector.fromArray(S, kp, b), b1 = FloatVector.fromArray(S, kp, b + L);
+      FloatVector a = FloatVector.broadcast(S, qt[p]);
+      c00 = a.fma(b0, c00);
+      c01 = a.fma(b1, c01);
+      a = FloatVector.broadcast(S, qt[d + p]);
+      c10 = a.fma(b0, c10);
+      c11 = a.fma(b1, c11);
+      a = FloatVector.broadcast(S, qt[2 * d + p]);
+      c20 = a.fma(b0, c20);
+      c21 = a.fma(b1, c21);
+      a = FloatVector.broadcast(S, qt[3 * d + p]);
+      c30 = a.fma(b0, c30);
+      c31 = a.fma(b1, c31);
+      a = FloatVector.broadcast(S, qt[4 * d + p]);
+      c40 = a.fma(b0, c40);
+      c41 = a.fma(b1, c41);
+      a = FloatVector.broadcast(S, qt[5 * d + p]);
+      c50 = a.fma(b0, c50);
+      c51 = a.fma(b1, c51);
+    }
+    c00.intoArray(st, 0);
+    c01.intoArray(st, L);
+    c10.intoArray(st, NR);
+    c11.intoArray(st, NR + L);
+    c20.intoArray(st, 2 * NR);
+    c21.intoArray(st, 2 * NR + L);
+    c30.intoArray(st, 3 * NR);
+    c31.intoArray(st, 3 * NR + L);
+    c40.intoArray(st, 4 * NR);
+    c41.intoArray(st, 4 * NR + L);
+    c50.intoArray(st, 5 * NR);
+    c51.intoArray(st, 5 * NR + L);
+  }
+
   /** Rows of the packed kernel's micro-tile, and its columns: two vectors (16 floats with AVX2, 32 with AVX-512). */
   static final int MR = 6, NR = 2 * L;
   /** Fewer rows than this take the dot-product kernel: packing costs N·K, which M rows must amortise. */

@@ -47,6 +47,21 @@ class KernelsTest {
   }
 
   @ParameterizedTest
+  @CsvSource({"1,1,1,0", "5,3,7,2", "6,64,64,0", "17,64,200,64", "40,13,40,21", "97,64,192,128", "300,64,192,0"})
+  void attentionMatchesReference(int n, int d, int stride, int off) {
+    SplittableRandom r = new SplittableRandom(n * 131L + d);
+    float[] q = random(r, n * stride), k = random(r, n * stride), v = random(r, n * stride);
+    for (int i = 0; i < q.length; i++) q[i] *= 3;                           // peaked softmaxes too
+    float[] want = random(r, n * stride), got = want.clone();               // columns outside the head stay
+    float scale = (float) (1 / Math.sqrt(d));
+    try (Kernels ref = new ReferenceKernels(); Kernels vec = new VectorKernels(2)) {
+      ref.attention(want, q, k, v, n, stride, off, d, scale);
+      vec.attention(got, q, k, v, n, stride, off, d, scale);
+      assertClose(want, got, 4 * TOL, "attention n=" + n + " d=" + d);
+    }
+  }
+
+  @ParameterizedTest
   @CsvSource({"1,1", "3,7", "5,192", "2,255"})
   void elementwiseKernelsMatchReference(int m, int c) {
     SplittableRandom r = new SplittableRandom(c);

@@ -38,6 +38,11 @@ class Bf16ErrorBudgetTest {
     public void rmsNorm(float[] out, float[] x, int m, int c, Tensor weight, float eps) { k.rmsNorm(out, x, m, c, weight, eps); }
 
     @Override
+    public void attention(float[] o, float[] q, float[] kk, float[] v, int n, int stride, int off, int d, float scale) {
+      k.attention(o, q, kk, v, n, stride, off, d, scale);
+    }
+
+    @Override
     public void softmax(float[] x, int off, int n) { k.softmax(x, off, n); }
 
     @Override
