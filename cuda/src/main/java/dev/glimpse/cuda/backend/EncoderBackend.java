@@ -1,6 +1,6 @@
 package dev.glimpse.cuda.backend;
 
-import static java.lang.System.Logger.Level.INFO;
+import static java.lang.System.Logger.Level.DEBUG;
 import static java.lang.System.Logger.Level.WARNING;
 
 import dev.glimpse.cuda.Cuda;
@@ -111,7 +111,7 @@ public final class EncoderBackend {
             + " (use --backend cpu or auto to run on the CPU; GLIMPSE_CUDA_LIB_DIRS adds library directories)", e);
       }
       String why = "backend auto → cpu: no usable GPU (" + e.getMessage() + ")";
-      log.log(INFO, why);
+      log.log(DEBUG, why);                            // callers report the selection's summary once
       return new Selection(choice, false, FrameEncoder.Factory.CPU, why);
     }
     String where = cuda.describe();
