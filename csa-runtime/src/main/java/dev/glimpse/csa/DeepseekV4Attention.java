@@ -93,22 +93,35 @@ public final class DeepseekV4Attention {
     float[] iw = indexer == null ? null : indexer.headWeights(x, t, d);        // (T, H_I)
     float[] pre = indexer == null ? null : indexer.prescore(iq, t, state.indexer.entries);   // (T·H_I, n0)
 
-    // 3. Token by token: append the raw row, feed the compressors (emitting entries whose window completes),
-    //    then attend with exactly what is visible to this query.
-    float[] o = new float[t * h * hd];                                          // (T, H, D)
+    // 3. Token by token, in order (the state changes with every token): append the raw row, feed the compressors
+    //    (emitting entries whose window completes) and record exactly what is visible to this query: the first raw
+    //    key, the picked entries, the span rows outside the window. Raw rows from before the chunk are copied
+    //    first, since the pushes of this chunk overwrite them in the ring.
+    RawWindow win = state.window;
+    long preFirst = win.first(), preCount = win.count();
+    float[] preRows = new float[(int) (preCount - preFirst) * hd];              // (raw rows held before, D)
+    for (long p = preFirst; p < preCount; p++) System.arraycopy(win.rows(), win.offsetOf(p), preRows, (int) (p - preFirst) * hd, hd);
+    long[] firstOf = new long[t];
+    int[][] pickedOf = new int[t][], spanOf = new int[t][];
     for (int j = 0; j < t; j++) {
       long pos = pos0 + j;
-      state.window.push(kv, j * hd);
+      win.push(kv, j * hd);
       if (compressor != null) compressor.feed(state.main, cp, j, pos, state.base);
       if (indexer != null) indexer.keys.feed(state.indexer, ip, j, pos, state.base);
-      int[] picked = switch (type) {
-        case SLIDING -> new int[0];
+      pickedOf[j] = switch (type) {
+        case SLIDING -> NONE;
         case CSA -> indexer.select(iq, iw, j, state.indexer.entries, pre, t);
         case HCA -> allOf(state.main.entries.size());
       };
-      int[] spanRows = j >= spanFrom && j < spanTo ? spanOutsideWindow(state.window, pos0, spanFrom, spanTo) : NONE;
-      attend(o, q, j, state, picked, kv, spanRows);
+      firstOf[j] = win.first();
+      spanOf[j] = j >= spanFrom && j < spanTo ? spanOutsideWindow(win, pos0, spanFrom, spanTo) : NONE;
     }
+    //    Then every query attends, independently (the kernels' threads share the tokens): entries are only
+    //    appended during a chunk, so each token's picked indices still name its rows.
+    float[] o = new float[t * h * hd];                                          // (T, H, D)
+    float[] entries = state.main == null ? null : state.main.entries.data();
+    Keys keys = new Keys(preRows, preFirst, kv, pos0, entries);
+    kernels.parallelFor(t, j -> attend(o, q, j, keys, firstOf[j], pickedOf[j], spanOf[j]));
 
     // 4. Output (spec §3): de-rotate at the query position, grouped o_a, then o_b.
     rope.rotateRows(o, t, h, hd, rel0, true);
@@ -156,28 +169,40 @@ public final class DeepseekV4Attention {
     state.base += delta;
   }
 
+  /** Where a query's keys live: raw rows from before the chunk, the chunk's own rows, the compressed entries. */
+  private record Keys(float[] preRows, long preFirst, float[] chunk, long pos0, float[] entries) {
+    float[] rawArray(long pos) { return pos >= pos0 ? chunk : preRows; }
+
+    int rawOffset(long pos, int hd) { return (int) (pos >= pos0 ? pos - pos0 : pos - preFirst) * hd; }
+  }
+
   /**
-   * One softmax over the raw window, the span rows outside it, the picked entries and the sink (spec §5), per head:
-   * o_j,h = Σ_s p_s · key_s (T, H, D) at row j.
+   * One softmax over the raw window (positions first … the query's own), the span rows outside it, the picked
+   * entries and the sink (spec §5), per head: o_j,h = Σ_s p_s · key_s (T, H, D) at row j.
    */
-  private void attend(float[] o, float[] q, int j, LayerState state, int[] picked, float[] chunkKv, int[] spanRows) {
+  private void attend(float[] o, float[] q, int j, Keys keys, long first, int[] picked, int[] spanRows) {
     int h = cfg.heads(), hd = cfg.headDim();
-    RawWindow win = state.window;
-    long first = win.first(), last = win.count();                 // raw keys first … last−1 (query included)
+    long last = keys.pos0() + j + 1;                              // raw keys first … last−1 (query included)
     int raw = (int) (last - first), extra = spanRows.length, s = raw + extra + picked.length;
-    float[] entries = state.main == null ? null : state.main.entries.data();
+    float[] entries = keys.entries(), chunk = keys.chunk();
     float[] p = new float[s + 1];                                 // (S + 1): logits, then the sink
     for (int head = 0; head < h; head++) {
       int qo = (j * h + head) * hd;
-      for (int i = 0; i < raw; i++) p[i] = kernels.dot(q, qo, win.rows(), win.offsetOf(first + i), hd) * scale;
-      for (int i = 0; i < extra; i++) p[raw + i] = kernels.dot(q, qo, chunkKv, spanRows[i] * hd, hd) * scale;
+      for (int i = 0; i < raw; i++) {
+        long pos = first + i;
+        p[i] = kernels.dot(q, qo, keys.rawArray(pos), keys.rawOffset(pos, hd), hd) * scale;
+      }
+      for (int i = 0; i < extra; i++) p[raw + i] = kernels.dot(q, qo, chunk, spanRows[i] * hd, hd) * scale;
       for (int i = 0; i < picked.length; i++) {
         p[raw + extra + i] = kernels.dot(q, qo, entries, picked[i] * hd, hd) * scale;
       }
       p[s] = w.sinks()[head];
       kernels.softmax(p, 0, s + 1);                               // sink column dropped after the softmax
-      for (int i = 0; i < raw; i++) kernels.axpy(p[i], win.rows(), win.offsetOf(first + i), o, qo, hd);
-      for (int i = 0; i < extra; i++) kernels.axpy(p[raw + i], chunkKv, spanRows[i] * hd, o, qo, hd);
+      for (int i = 0; i < raw; i++) {
+        long pos = first + i;
+        kernels.axpy(p[i], keys.rawArray(pos), keys.rawOffset(pos, hd), o, qo, hd);
+      }
+      for (int i = 0; i < extra; i++) kernels.axpy(p[raw + i], chunk, spanRows[i] * hd, o, qo, hd);
       for (int i = 0; i < picked.length; i++) kernels.axpy(p[raw + extra + i], entries, picked[i] * hd, o, qo, hd);
     }
   }

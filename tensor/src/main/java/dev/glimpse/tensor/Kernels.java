@@ -41,6 +41,15 @@ public interface Kernels extends AutoCloseable {
   /** y[yo+i] += alpha · x[xo+i] for i < n. */
   void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n);
 
+  /**
+   * Runs {@code body} for every i &lt; n, on the kernels' threads when there are several, and returns when all
+   * have run. The order is unspecified: bodies must write disjoint memory and must not call back into
+   * {@code parallelFor} or {@link #matmul}, whose work shares the same threads.
+   */
+  default void parallelFor(int n, java.util.function.IntConsumer body) {
+    for (int i = 0; i < n; i++) body.accept(i);
+  }
+
   /** Name for logs and benchmarks. */
   String name();
 

@@ -469,6 +469,23 @@ public final class VectorKernels implements Kernels {
   }
 
   @Override
+  public void parallelFor(int n, java.util.function.IntConsumer body) {
+    int parts = pool == null ? 1 : Math.min(threads, n);
+    if (parts <= 1) {
+      for (int i = 0; i < n; i++) body.accept(i);
+      return;
+    }
+    List<Future<?>> fs = new ArrayList<>(parts);
+    for (int p = 0; p < parts; p++) {
+      int i0 = (int) ((long) n * p / parts), i1 = (int) ((long) n * (p + 1) / parts);
+      fs.add(pool.submit(() -> {
+        for (int i = i0; i < i1; i++) body.accept(i);
+      }));
+    }
+    join(fs);
+  }
+
+  @Override
   public String name() { return "vector(" + S.vectorBitSize() + "-bit, " + threads + " threads)"; }
 
   @Override

@@ -47,6 +47,18 @@ class KernelsTest {
   }
 
   @ParameterizedTest
+  @CsvSource({"0", "1", "2", "7", "1000"})
+  void parallelForRunsEveryIndexOnce(int n) {
+    for (Kernels k : new Kernels[] {new ReferenceKernels(), new VectorKernels(3)}) {
+      try (k) {
+        java.util.concurrent.atomic.AtomicIntegerArray hits = new java.util.concurrent.atomic.AtomicIntegerArray(n);
+        k.parallelFor(n, hits::incrementAndGet);
+        for (int i = 0; i < n; i++) assertEquals(1, hits.get(i), k.name() + " index " + i);
+      }
+    }
+  }
+
+  @ParameterizedTest
   @CsvSource({"1,1,1,0", "5,3,7,2", "6,64,64,0", "17,64,200,64", "40,13,40,21", "97,64,192,128", "300,64,192,0"})
   void attentionMatchesReference(int n, int d, int stride, int off) {
     SplittableRandom r = new SplittableRandom(n * 131L + d);
