@@ -15,7 +15,7 @@
  *                                                  CLOCK_MONOTONIC now − header stamp, and "end" prints p50/p99
  *
  * Publishers wait (up to 10 s) for a matched reader, then write N samples 20 ms apart, so that a best-effort
- * reader that matched late still gets some. Headers carry stamp 1700000000.123456789 and frame_id "cam".
+ * reader that matched late still gets some, then wait (up to 10 s) until reliable readers have acknowledged them. Headers carry stamp 1700000000.123456789 and frame_id "cam".
  * Discovery settings come from CYCLONEDDS_URI (the tests pass ros-bridge's loopback-only XML).
  */
 #include <stddef.h>
@@ -261,6 +261,8 @@ static void publish (dds_entity_t wr, const void *sample, int n) {
     if (rc < 0) die ("dds_write", rc);
     dds_sleepfor (DDS_MSECS (20));
   }
+  /* a reliable reader that matched this writer late asks again: stay until every matched reader has acked */
+  (void) dds_wait_for_acks (wr, DDS_SECS (10));
   printf ("DONE\n");
   fflush (stdout);
 }

@@ -8,7 +8,8 @@
 //
 // Discovery is UDP on 127.0.0.1 only: participant id 8, unicast initial peers at the SPDP ports of participant
 // indices 0..7 (Cyclone's auto indices), ports per the RTPS 2.2 §9.6.1.1 mapping (7400 + 250·domain + 10 + 2·id).
-// Publishers wait up to 10 s for a matched reader, then write N samples 20 ms apart.
+// Publishers wait up to 10 s for a matched reader, write N samples 20 ms apart, then wait up to 10 s until every
+// matched reader has acknowledged them (reliable writers).
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -165,6 +166,9 @@ static void publish(int domain, TypeSupport type, const char* name, T& sample, i
     w->write(&sample);
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
+  // The writer matching the reader does not mean the reader has matched the writer yet: a reliable reader that
+  // discovers it later asks for the samples again, so stay until every matched reader has acknowledged them.
+  w->wait_for_acknowledgments(eprosima::fastrtps::Duration_t(10, 0));
   std::printf("DONE\n");
   std::fflush(stdout);
   std::_Exit(0);  // skip Fast DDS teardown: the test kills us anyway, and this keeps the run short

@@ -113,7 +113,7 @@ public final class VectorKernels implements Kernels {
       java.util.Arrays.fill(mx, Float.NEGATIVE_INFINITY);
       java.util.Arrays.fill(sum, 0f);
       for (int pn = 0; pn < panels; pn++) {
-        scoreTile(qt, d, kp, pn * d * NR, st);
+        registerTile(qt, 0, d, kp, pn * d * NR, st);
         int keys = Math.min(NR, n - pn * NR);
         if (keys < NR) {
           for (int r = 0; r < MR; r++) java.util.Arrays.fill(st, r * NR + keys, (r + 1) * NR, Float.NEGATIVE_INFINITY);
@@ -170,28 +170,32 @@ public final class VectorKernels implements Kernels {
     }
   }
 
-  /** st [MR, NR] = qt [MR, D] · (key panel at kp[pb], [D, NR]): the 6 × 2-vector register tile of matmul. */
-  private static void scoreTile(float[] qt, int d, float[] kp, int pb, float[] st) {
+  /**
+   * st [MR, NR] = x [MR, K] (rows from x0, K apart) · (packed panel at pw[pb], [K, NR]): 12 accumulators, per k step
+   * two vector loads and six broadcasts for twelve FMAs. The micro-kernel of matmul and of the fused attention.
+   */
+  private static void registerTile(float[] x, int x0, int k, float[] pw, int pb, float[] st) {
     FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
     FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
-    for (int p = 0, b = pb; p < d; p++, b += NR) {
-      FloatVector b0 = FloatVector.fromArray(S, kp, b), b1 = FloatVector.fromArray(S, kp, b + L);
-      FloatVector a = FloatVector.broadcast(S, qt[p]);
+    int x1 = x0 + k, x2 = x1 + k, x3 = x2 + k, x4 = x3 + k, x5 = x4 + k;
+    for (int p = 0, b = pb; p < k; p++, b += NR) {
+      FloatVector b0 = FloatVector.fromArray(S, pw, b), b1 = FloatVector.fromArray(S, pw, b + L);
+      FloatVector a = FloatVector.broadcast(S, x[x0 + p]);
       c00 = a.fma(b0, c00);
       c01 = a.fma(b1, c01);
-      a = FloatVector.broadcast(S, qt[d + p]);
+      a = FloatVector.broadcast(S, x[x1 + p]);
       c10 = a.fma(b0, c10);
       c11 = a.fma(b1, c11);
-      a = FloatVector.broadcast(S, qt[2 * d + p]);
+      a = FloatVector.broadcast(S, x[x2 + p]);
       c20 = a.fma(b0, c20);
       c21 = a.fma(b1, c21);
-      a = FloatVector.broadcast(S, qt[3 * d + p]);
+      a = FloatVector.broadcast(S, x[x3 + p]);
       c30 = a.fma(b0, c30);
       c31 = a.fma(b1, c31);
-      a = FloatVector.broadcast(S, qt[4 * d + p]);
+      a = FloatVector.broadcast(S, x[x4 + p]);
       c40 = a.fma(b0, c40);
       c41 = a.fma(b1, c41);
-      a = FloatVector.broadcast(S, qt[5 * d + p]);
+      a = FloatVector.broadcast(S, x[x5 + p]);
       c50 = a.fma(b0, c50);
       c51 = a.fma(b1, c51);
     }
@@ -246,37 +250,12 @@ public final class VectorKernels implements Kernels {
   /** out[i:i+MR, jb:jb+cols] from one packed panel at pw[pb], bias at bias[bb]: the 6 × 2-vector register tile. */
   private static void microTile(float[] out, float[] x, int k, int n, float[] pw, int pb, float[] bias, int bb, int i,
       int jb, int cols, float[] tile) {
-    FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
-    FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
-    int x0 = i * k, x1 = x0 + k, x2 = x1 + k, x3 = x2 + k, x4 = x3 + k, x5 = x4 + k;
-    for (int p = 0, q = pb; p < k; p++, q += NR) {
-      FloatVector b0 = FloatVector.fromArray(S, pw, q), b1 = FloatVector.fromArray(S, pw, q + L);
-      FloatVector a = FloatVector.broadcast(S, x[x0 + p]);
-      c00 = a.fma(b0, c00);
-      c01 = a.fma(b1, c01);
-      a = FloatVector.broadcast(S, x[x1 + p]);
-      c10 = a.fma(b0, c10);
-      c11 = a.fma(b1, c11);
-      a = FloatVector.broadcast(S, x[x2 + p]);
-      c20 = a.fma(b0, c20);
-      c21 = a.fma(b1, c21);
-      a = FloatVector.broadcast(S, x[x3 + p]);
-      c30 = a.fma(b0, c30);
-      c31 = a.fma(b1, c31);
-      a = FloatVector.broadcast(S, x[x4 + p]);
-      c40 = a.fma(b0, c40);
-      c41 = a.fma(b1, c41);
-      a = FloatVector.broadcast(S, x[x5 + p]);
-      c50 = a.fma(b0, c50);
-      c51 = a.fma(b1, c51);
-    }
+    registerTile(x, i * k, k, pw, pb, tile);
     FloatVector bv0 = FloatVector.fromArray(S, bias, bb), bv1 = FloatVector.fromArray(S, bias, bb + L);
-    store(out, (i) * n + jb, cols, c00.add(bv0), c01.add(bv1), tile);
-    store(out, (i + 1) * n + jb, cols, c10.add(bv0), c11.add(bv1), tile);
-    store(out, (i + 2) * n + jb, cols, c20.add(bv0), c21.add(bv1), tile);
-    store(out, (i + 3) * n + jb, cols, c30.add(bv0), c31.add(bv1), tile);
-    store(out, (i + 4) * n + jb, cols, c40.add(bv0), c41.add(bv1), tile);
-    store(out, (i + 5) * n + jb, cols, c50.add(bv0), c51.add(bv1), tile);
+    for (int r = 0; r < MR; r++) {
+      store(out, (i + r) * n + jb, cols, FloatVector.fromArray(S, tile, r * NR).add(bv0),
+          FloatVector.fromArray(S, tile, r * NR + L).add(bv1), tile, r);
+    }
   }
 
   /** One row of a block's last, partial micro-tile. */
@@ -290,18 +269,18 @@ public final class VectorKernels implements Kernels {
       c1 = a.fma(FloatVector.fromArray(S, pw, q + L), c1);
     }
     store(out, i * n + jb, cols, c0.add(FloatVector.fromArray(S, bias, bb)), c1.add(FloatVector.fromArray(S, bias, bb + L)),
-        tile);
+        tile, 0);
   }
 
-  /** out[o : o+cols] = the first cols lanes of (v0, v1). */
-  private static void store(float[] out, int o, int cols, FloatVector v0, FloatVector v1, float[] tile) {
+  /** out[o : o+cols] = the first cols lanes of (v0, v1); a partial panel goes through row r of tile. */
+  private static void store(float[] out, int o, int cols, FloatVector v0, FloatVector v1, float[] tile, int r) {
     if (cols == NR) {
       v0.intoArray(out, o);
       v1.intoArray(out, o + L);
     } else {
-      v0.intoArray(tile, 0);
-      v1.intoArray(tile, L);
-      System.arraycopy(tile, 0, out, o, cols);
+      v0.intoArray(tile, r * NR);
+      v1.intoArray(tile, r * NR + L);
+      System.arraycopy(tile, r * NR, out, o, cols);
     }
   }
 
