@@ -48,21 +48,12 @@ public final class VectorKernels implements Kernels {
     boolean packed = m >= PACKED_MIN_ROWS;
     int unit = packed ? NR : 1;                                             // parts split at panel boundaries
     int units = (n + unit - 1) / unit;
-    int parts = pool == null || work < 200_000 ? 1 : Math.min(threads, units);
-    if (parts == 1) {
-      if (packed) matmulPacked(out, x, m, k, n, ws, bias, 0, n);
-      else matmulColumns(out, x, m, k, n, ws, bias, 0, n);
-      return;
-    }
-    List<Future<?>> fs = new ArrayList<>(parts);
-    for (int p = 0; p < parts; p++) {
-      int j0 = Math.min(n, (int) ((long) units * p / parts) * unit);
-      int j1 = Math.min(n, (int) ((long) units * (p + 1) / parts) * unit);
-      fs.add(pool.submit(packed
-          ? () -> matmulPacked(out, x, m, k, n, ws, bias, j0, j1)
-          : () -> matmulColumns(out, x, m, k, n, ws, bias, j0, j1)));
-    }
-    join(fs);
+    int parts = work < 200_000 ? 1 : Math.min(threads, units);
+    split(units, parts, (u0, u1) -> {
+      int j0 = Math.min(n, u0 * unit), j1 = Math.min(n, u1 * unit);
+      if (packed) matmulPacked(out, x, m, k, n, ws, bias, j0, j1);
+      else matmulColumns(out, x, m, k, n, ws, bias, j0, j1);
+    });
   }
 
   /**
@@ -82,17 +73,8 @@ public final class VectorKernels implements Kernels {
       System.arraycopy(v, ko, vh, j * d, d);
     }
     int tiles = (n + MR - 1) / MR;
-    int parts = pool == null || (long) n * n * d < 200_000 ? 1 : Math.min(threads, tiles);
-    if (parts == 1) {
-      attendTiles(o, q, kp, vh, n, stride, off, d, scale, 0, tiles);
-      return;
-    }
-    List<Future<?>> fs = new ArrayList<>(parts);
-    for (int p = 0; p < parts; p++) {
-      int t0 = (int) ((long) tiles * p / parts), t1 = (int) ((long) tiles * (p + 1) / parts);
-      fs.add(pool.submit(() -> attendTiles(o, q, kp, vh, n, stride, off, d, scale, t0, t1)));
-    }
-    join(fs);
+    int parts = (long) n * n * d < 200_000 ? 1 : Math.min(threads, tiles);
+    split(tiles, parts, (t0, t1) -> attendTiles(o, q, kp, vh, n, stride, off, d, scale, t0, t1));
   }
 
   private static void attendTiles(float[] o, float[] q, float[] kp, float[] vh, int n, int stride, int off, int d,
@@ -397,19 +379,10 @@ public final class VectorKernels implements Kernels {
 
   @Override
   public void softmaxRows(float[] x, int off, int rows, int n) {
-    int parts = pool == null || (long) rows * n < 100_000 ? 1 : Math.min(threads, rows);
-    if (parts == 1) {
-      for (int r = 0; r < rows; r++) softmax(x, off + r * n, n);
-      return;
-    }
-    List<Future<?>> fs = new ArrayList<>(parts);
-    for (int p = 0; p < parts; p++) {
-      int r0 = (int) ((long) rows * p / parts), r1 = (int) ((long) rows * (p + 1) / parts);
-      fs.add(pool.submit(() -> {
-        for (int r = r0; r < r1; r++) softmax(x, off + r * n, n);
-      }));
-    }
-    join(fs);
+    int parts = (long) rows * n < 100_000 ? 1 : Math.min(threads, rows);
+    split(rows, parts, (r0, r1) -> {
+      for (int r = r0; r < r1; r++) softmax(x, off + r * n, n);
+    });
   }
 
   @Override
@@ -449,17 +422,29 @@ public final class VectorKernels implements Kernels {
 
   @Override
   public void parallelFor(int n, java.util.function.IntConsumer body) {
-    int parts = pool == null ? 1 : Math.min(threads, n);
-    if (parts <= 1) {
-      for (int i = 0; i < n; i++) body.accept(i);
+    split(n, Math.min(threads, n), (i0, i1) -> {
+      for (int i = i0; i < i1; i++) body.accept(i);
+    });
+  }
+
+  /** A contiguous part [lo, hi) of a split. */
+  private interface Part {
+    void run(int lo, int hi);
+  }
+
+  /**
+   * Runs body over [0, units) as {@code parts} contiguous parts, on this object's threads when there are several
+   * (inline otherwise), and returns when all have run.
+   */
+  private void split(int units, int parts, Part body) {
+    if (pool == null || parts <= 1) {
+      body.run(0, units);
       return;
     }
     List<Future<?>> fs = new ArrayList<>(parts);
     for (int p = 0; p < parts; p++) {
-      int i0 = (int) ((long) n * p / parts), i1 = (int) ((long) n * (p + 1) / parts);
-      fs.add(pool.submit(() -> {
-        for (int i = i0; i < i1; i++) body.accept(i);
-      }));
+      int lo = (int) ((long) units * p / parts), hi = (int) ((long) units * (p + 1) / parts);
+      fs.add(pool.submit(() -> body.run(lo, hi)));
     }
     join(fs);
   }
