@@ -33,6 +33,9 @@ public final class LanguageModel {
 
   public LmConfig config() { return cfg; }
 
+  /** The weights this model computes with (f32). */
+  public LmWeights weights() { return w; }
+
   /** Per-layer state of one context; the next token's position is {@link #position()}. */
   public final class State {
     final List<LayerState> layers;

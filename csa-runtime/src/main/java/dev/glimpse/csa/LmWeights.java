@@ -79,6 +79,21 @@ public final class LmWeights implements AutoCloseable {
     }
   }
 
+  /** lm.embed_tokens.weight (V, d). */
+  public float[] embed() { return embed; }
+
+  /** The image-slot embeddings (5, d) by type START, PAD, IMAGE (zeros), NEWLINE, END. */
+  public float[][] imageSlots() { return imageSlots; }
+
+  /** The decoder layers, in order. */
+  public List<Layer> layers() { return layers; }
+
+  /** lm.norm.weight (d). */
+  public Tensor norm() { return norm; }
+
+  /** lm.lm_head.weight (V, d). */
+  public Tensor lmHead() { return lmHead; }
+
   @Override
   public void close() { arena.close(); }
 }

@@ -6,15 +6,18 @@ package dev.glimpse.csa;
  * leading (width − r) "nope" channels are untouched. Angles are float32 {@code pos·f_i}, as transformers computes
  * them. The inverse rotation (output de-rotation, spec §3) rotates by −φ_i.
  */
-final class Rope {
+public final class Rope {
   private final int r;
   private final float[] invFreq;   // (r/2)
 
-  Rope(int r, double theta) {
+  public Rope(int r, double theta) {
     this.r = r;
     invFreq = new float[r / 2];
     for (int i = 0; i < r / 2; i++) invFreq[i] = (float) (1.0 / Math.pow(theta, (2.0 * i) / r));
   }
+
+  /** The inverse frequencies f_i (r/2), as float32: what every rotation multiplies positions by. */
+  public float[] inverseFrequencies() { return invFreq.clone(); }
 
   /** In place: rotates x[off+width−r .. off+width) to position {@code pos}; {@code inverse} rotates by −pos. */
   void rotate(float[] x, int off, int width, long pos, boolean inverse) {

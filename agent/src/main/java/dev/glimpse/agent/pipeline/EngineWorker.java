@@ -82,7 +82,10 @@ public final class EngineWorker implements AutoCloseable {
 
   /** Forgets a stream's context (stream removed, or reset between videos). */
   public CompletableFuture<Void> drop(String stream) {
-    return CompletableFuture.runAsync(() -> contexts.remove(stream), thread);
+    return CompletableFuture.runAsync(() -> {
+      FrameContext ctx = contexts.remove(stream);
+      if (ctx != null) ctx.close();
+    }, thread);
   }
 
   /** Tightly packed RGB [H, W, 3] of an RGB24 frame (decoders may pad rows). */
@@ -96,6 +99,14 @@ public final class EngineWorker implements AutoCloseable {
 
   @Override
   public void close() {
+    try {
+      thread.execute(() -> {                          // after the queued work; frees GPU sessions' device memory
+        for (FrameContext c : contexts.values()) c.close();
+        contexts.clear();
+      });
+    } catch (java.util.concurrent.RejectedExecutionException alreadyClosed) {
+      // closed before: the contexts were closed then
+    }
     thread.shutdown();
     try {
       if (!thread.awaitTermination(30, TimeUnit.SECONDS)) thread.shutdownNow();

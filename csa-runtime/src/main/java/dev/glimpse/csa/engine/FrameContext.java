@@ -1,11 +1,9 @@
 package dev.glimpse.csa.engine;
 
 import dev.glimpse.csa.LanguageModel;
-import dev.glimpse.csa.LayerState;
 import dev.glimpse.csa.LayerType;
 import dev.glimpse.csa.LmConfig;
 import dev.glimpse.encoder.ImageBlock;
-import dev.glimpse.encoder.Probe;
 import dev.glimpse.encoder.VisionEncoder;
 import dev.glimpse.types.Box;
 import dev.glimpse.types.Detection;
@@ -23,7 +21,7 @@ import java.util.List;
  * leaving the context as it was. Positions are re-based (§7.3) so a stream may run for days with flat memory.
  * Not thread-safe: one owner (a stream's worker) at a time.
  */
-public final class FrameContext {
+public final class FrameContext implements AutoCloseable {
   /** Re-base when the RoPE position of the next token reaches this (docs/model.md §7.3). */
   static final long REBASE_AT = 1L << 20;
   /** Default answer token cap (24 boxes of 10 tokens + framing). */
@@ -35,7 +33,7 @@ public final class FrameContext {
   private final LanguageModel lm;
   private final Vocabulary vocab;
   private final int capacity;
-  private final LanguageModel.State state;
+  private final LmSession session;
   private final ArrayDeque<Held> frames = new ArrayDeque<>();
   private long appended;
   long rebaseAt = REBASE_AT;       // tests lower it
@@ -49,7 +47,7 @@ public final class FrameContext {
     this.lm = model.lm();
     this.vocab = model.vocabulary();
     this.capacity = capacity;
-    this.state = lm.newState();
+    this.session = model.lmSessions().open(lm);
   }
 
   /** What one append added. */
@@ -68,20 +66,19 @@ public final class FrameContext {
   /** As {@link #appendEncoded(VisionEncoder.Encoded, int, int)} with a given TAG (fixtures use their own). */
   Appended appendEncoded(VisionEncoder.Encoded e, int width, int height, int tag) {
     KvStats before = kv();
-    long start = state.position();
+    long start = session.position();
     Chunk c = frameChunk(tag, e.nh(), e.nw(), start, appended == 0);
-    float[] h = lm.embed(c.ids, c.imageRow, e.rows());
-    lm.forward(state, h, c.ids.length, c.spanFrom, c.spanTo, Probe.NONE);
+    session.feed(c.ids, c.imageRow, e.rows(), c.spanFrom, c.spanTo, false);
     appended++;
     frames.addLast(new Held(tag, start, width, height));
     boolean evicted = false;
     while (frames.size() > capacity) {
       frames.removeFirst();
-      state.evictBefore(frames.getFirst().start());
+      session.evictBefore(frames.getFirst().start());
       evicted = true;
     }
-    long rel = state.position() - state.base();
-    if (rel >= rebaseAt) state.rebase(rel / 32 * 32);
+    long rel = session.position() - session.base();
+    if (rel >= rebaseAt) session.rebase(rel / 32 * 32);
     KvStats after = kv();
     return new Appended(tag, c.ids.length, after.rowsPerLayer() - before.rowsPerLayer(), after.bytes() - before.bytes(),
         evicted);
@@ -119,33 +116,34 @@ public final class FrameContext {
   public Answer ask(Query q, int maxNew) {
     if (frames.isEmpty()) throw new IllegalStateException("the context holds no frame yet: append one before asking");
     Held latest = frames.getLast();
-    LanguageModel.State fork = state.copy();
     int[] words = vocab.encode(q.target());
     int[] prompt = concat(new int[] {vocab.query}, vocab.encode(q.text()), new int[] {vocab.answer});
-    float[] hidden = lm.forward(fork, lm.embed(prompt, new int[prompt.length], null), prompt.length, 0, 0, Probe.NONE);
-    int last = prompt.length - 1;
     Grammar g = new Grammar(vocab, q.task(), words);
     List<Integer> out = new ArrayList<>();
     List<Double> scores = new ArrayList<>();
     double pending = 1.0;
     boolean complete = false;
-    for (int step = 0; step < maxNew; step++) {
-      float[] logits = lm.logits(hidden, last);
-      int best = -1;
-      for (int t = 0; t < logits.length; t++) {            // ties: lowest id
-        if (g.allows(t) && (best < 0 || logits[t] > logits[best])) best = t;
+    session.mark();
+    try {
+      float[] logits = session.feed(prompt, new int[prompt.length], null, 0, 0, true);
+      for (int step = 0; step < maxNew; step++) {
+        int best = -1;
+        for (int t = 0; t < logits.length; t++) {            // ties: lowest id
+          if (g.allows(t) && (best < 0 || logits[t] > logits[best])) best = t;
+        }
+        if (g.atItemDecision()) pending = allowedProbability(logits, g, g.continueToken());
+        int before = g.items().size();
+        out.add(best);
+        if (best == vocab.eos) {
+          complete = true;
+          break;
+        }
+        g.push(best);
+        if (g.items().size() > before) scores.add(pending);
+        if (step + 1 < maxNew) logits = session.feed(new int[] {best}, new int[1], null, 0, 0, true);
       }
-      if (g.atItemDecision()) pending = allowedProbability(logits, g, g.continueToken());
-      int before = g.items().size();
-      out.add(best);
-      if (best == vocab.eos) {
-        complete = true;
-        break;
-      }
-      g.push(best);
-      if (g.items().size() > before) scores.add(pending);
-      hidden = lm.forward(fork, lm.embed(new int[] {best}, new int[1], null), 1, 0, 0, Probe.NONE);
-      last = 0;
+    } finally {
+      session.rewind();
     }
     int[] tokens = out.stream().mapToInt(Integer::intValue).toArray();
     int offset = g.frameTag() < 0 ? 0 : -Math.floorMod(latest.tag() - g.frameTag(), 1000);
@@ -194,14 +192,13 @@ public final class FrameContext {
     int rows = 0;
     boolean seen = false;
     for (int i = 0; i < c.layers(); i++) {
-      LayerState s = state.layer(i);
-      bytes += 4L * ((long) (s.rawRows() + s.entries()) * d + (long) s.indexerKeyRows() * di);
+      bytes += 4L * ((long) (session.rawRows(i) + session.entries(i)) * d + (long) session.indexerKeyRows(i) * di);
       if (!seen && c.layerTypes().get(i) == LayerType.CSA) {
-        rows = s.entries();
+        rows = session.entries(i);
         seen = true;
       }
     }
-    return new KvStats(frames.size(), state.position(), rows, bytes);
+    return new KvStats(frames.size(), session.position(), rows, bytes);
   }
 
   public int capacity() { return capacity; }
@@ -209,6 +206,16 @@ public final class FrameContext {
   /** Frames appended since creation (the next frame's TAG is this mod 1000). */
   public long appended() { return appended; }
 
-  /** The model state (tests and fixtures). */
-  LanguageModel.State state() { return state; }
+  /** The CPU model state (tests and fixtures); only for contexts whose session runs on the CPU. */
+  LanguageModel.State state() {
+    if (!(session instanceof LmSession.Cpu cpu)) throw new IllegalStateException("the session runs on " + session.describe());
+    return cpu.state();
+  }
+
+  /** Where the language model of this context runs. */
+  public String lmBackend() { return session.describe(); }
+
+  /** Frees the session's memory (device memory for a GPU session); the context is unusable afterwards. */
+  @Override
+  public void close() { session.close(); }
 }

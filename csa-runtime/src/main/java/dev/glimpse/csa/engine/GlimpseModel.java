@@ -33,9 +33,10 @@ public final class GlimpseModel implements AutoCloseable {
   private final LmWeights lmWeights;
   private final Vocabulary vocab;
   private final List<String> classes, colors;
+  private final LmSession.Factory sessions;
 
   private GlimpseModel(Path dir, String name, VisionEncoder encoder, FrameEncoder frames, LanguageModel lm,
-      LmWeights lmWeights, Vocabulary vocab, List<String> classes, List<String> colors) {
+      LmWeights lmWeights, Vocabulary vocab, List<String> classes, List<String> colors, LmSession.Factory sessions) {
     this.dir = dir;
     this.name = name;
     this.encoder = encoder;
@@ -45,6 +46,7 @@ public final class GlimpseModel implements AutoCloseable {
     this.vocab = vocab;
     this.classes = List.copyOf(classes);
     this.colors = List.copyOf(colors);
+    this.sessions = sessions;
   }
 
   /** Loads {@code dir}; the kernels run every matmul and norm (choose them with {@link Kernels#create}). */
@@ -57,6 +59,15 @@ public final class GlimpseModel implements AutoCloseable {
    * encoder itself, or e.g. the CUDA encoder); the language model runs on {@code kernels}.
    */
   public static GlimpseModel load(Path dir, Kernels kernels, FrameEncoder.Factory frames) throws IOException {
+    return load(dir, kernels, frames, LmSession.Factory.CPU);
+  }
+
+  /**
+   * Loads {@code dir} with frames encoded by what {@code frames} makes and each context's language model run by a
+   * session from {@code sessions} (the CPU's, or e.g. the GPU's).
+   */
+  public static GlimpseModel load(Path dir, Kernels kernels, FrameEncoder.Factory frames, LmSession.Factory sessions)
+      throws IOException {
     List<String> problems = new ArrayList<>();
     for (String f : List.of("config.json", "model.safetensors", "tokenizer.json")) {
       if (!Files.isRegularFile(dir.resolve(f))) problems.add(dir.resolve(f) + " is missing");
@@ -143,7 +154,8 @@ public final class GlimpseModel implements AutoCloseable {
       lw.close();
       throw e;
     }
-    return new GlimpseModel(dir, name, cpu, fe, new LanguageModel(lc, lw, kernels), lw, vocab, classes, colors);
+    return new GlimpseModel(dir, name, cpu, fe, new LanguageModel(lc, lw, kernels), lw, vocab, classes, colors,
+        sessions);
   }
 
   private static List<String> strings(JsonNode arr) {
@@ -166,17 +178,24 @@ public final class GlimpseModel implements AutoCloseable {
 
   public Vocabulary vocabulary() { return vocab; }
 
+  /** The loaded language-model weights (f32), e.g. for a GPU session to upload. */
+  public LmWeights lmWeights() { return lmWeights; }
+
+  /** What makes each context's language-model session. */
+  public LmSession.Factory lmSessions() { return sessions; }
+
   public List<String> classes() { return classes; }
 
   public List<String> colors() { return colors; }
 
-  /** A new empty context holding at most {@code capacityFrames} frames (1..999). */
+  /** A new empty context holding at most {@code capacityFrames} frames (1..999); close it when the stream ends. */
   public FrameContext newContext(int capacityFrames) { return new FrameContext(this, capacityFrames); }
 
   @Override
   public void close() {
     if (frames != encoder) frames.close();
     encoder.close();
+    sessions.close();
     lmWeights.close();
   }
 }
