@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Packs what a GPU-machine run needs from the Java side into .device/ (git-ignored; name ".device" in the run's carry).
 #   bench/device-pack.sh [sim]   .device/lib/*.jar = the simulator (raw training stream) and its small dependencies
-#   bench/device-pack.sh cuda    .device/lib/*.jar = the CUDA encoder and what it loads: glimpse types, tensor,
-#                                encoder, cuda + Jackson (config.json, results JSON); for bench/gpu.sh
+#   bench/device-pack.sh cuda    .device/lib/*.jar = the CUDA backend and what it loads: glimpse types, tensor,
+#                                encoder, csa-runtime, cuda + Jackson (config.json, results JSON), and the simulator
+#                                (+ picocli) that renders the held-out scenes; for bench/gpu.sh
 # Either way:
 #   .device/jre25.tar.xz         a Java 25 runtime with java.base, java.logging and jdk.incubator.vector (the CPU
 #                                reference encoder's Vector kernels), ~12 MB: jlinked without compression and with
@@ -27,9 +28,10 @@ case "$what" in
     cp "$repo/info/picocli/picocli/4.7.7/picocli-4.7.7.jar" .device/lib/
     ;;
   cuda)
-    build cuda
+    build cuda,sim
     cp types/target/glimpse-types-*.jar tensor/target/glimpse-tensor-*.jar encoder/target/glimpse-encoder-*.jar \
-      cuda/target/glimpse-cuda-*.jar .device/lib/
+      csa-runtime/target/glimpse-csa-runtime-*.jar cuda/target/glimpse-cuda-*.jar sim/target/glimpse-sim-*.jar .device/lib/
+    cp "$repo/info/picocli/picocli/4.7.7/picocli-4.7.7.jar" .device/lib/
     v=$(sed -n 's|.*<jackson.version>\(.*\)</jackson.version>.*|\1|p' pom.xml)
     cp "$repo/com/fasterxml/jackson/core/jackson-databind/$v/jackson-databind-$v.jar" \
       "$repo/com/fasterxml/jackson/core/jackson-core/$v/jackson-core-$v.jar" .device/lib/

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# The whole GPU run of the CUDA encoder, in one script, ending with one table:
+# The whole GPU run of the CUDA backend, in one script, ending with one table:
 #   1. the device (nvidia-smi)          2. the Java runtime from .device/  3. where the CUDA libraries are
-#   4. GPU conformance checks (Java)    5. Java CUDA encode timing         6. PyTorch eager / torch.compile timing
-#   7. the table (bench/gpu_table.py)
+#   4. held-out simulator scenes (raw streams: 120 at 756², 80 at 1008x588, one 48-frame sequence)
+#   5. GPU conformance checks (Java): kernels, encoder, language model (CUDA engine vs CPU engine on the scenes)
+#   6. Java CUDA encode timing          7. language model: query latency, tokens/s, memory at 1/100/999 frames
+#   8. PyTorch eager / torch.compile timing                                9. the table (bench/gpu_table.py)
+# GPU_SH_PARTS (default "all") may name a subset: e.g. GPU_SH_PARTS=lm runs steps 1-4, the language-model checks
+# and its benchmark only.
 # Run from the repository root after `bench/device-pack.sh cuda` (carry .device):  bash bench/gpu.sh
-# Output directory: $OUT (default out/gpu): table.txt, steps.txt, gpu-checks.json, java-bench.json, torch-bench.json
-# and logs.tar.gz (one log per step).
+# Output directory: $OUT (default out/gpu): table.txt, steps.txt, gpu-checks.json, java-bench.json, lm-bench.json,
+# torch-bench.json and logs.tar.gz (one log per step).
 # It never hangs and never stops early: every step has a time limit cut from one overall budget (GPU_SH_BUDGET
 # seconds, default 540, under a 600 s command limit); a step that fails or times out is reported and the next runs.
 set -u -o pipefail
@@ -74,18 +78,34 @@ export GLIMPSE_CUDA_LIB_DIRS="$libdirs"
 export LD_LIBRARY_PATH="${libdirs}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 
 jopts=(--enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -Xmx16g -Djava.awt.headless=true -cp '.device/lib/*')
+parts=${GPU_SH_PARTS:-all}
+scenes="$OUT/scratch/scenes-756.raw,$OUT/scratch/scenes-1008x588.raw"
+sequence="$OUT/scratch/sequence-756.raw"
 if [ -n "$java" ]; then
+  mkdir -p "$OUT/scratch"
+  # Held-out seeds (training never draws from 1,000,000,000 up: training/data.py HELDOUT_SEED_BASE).
+  step scenes 90 bash -c "'$java' -cp '.device/lib/*' dev.glimpse.sim.RenderMain --raw --seed 1000000000 --scenes 120 \
+      --frames 1 --size 756x756 --out '$OUT/scratch/scenes-756.raw' && '$java' -cp '.device/lib/*' dev.glimpse.sim.RenderMain \
+      --raw --seed 1010000000 --scenes 80 --frames 1 --size 1008x588 --out '$OUT/scratch/scenes-1008x588.raw' && \
+      '$java' -cp '.device/lib/*' dev.glimpse.sim.RenderMain --raw --seed 1020000000 --scenes 1 --frames 48 --size 756x756 \
+      --out '$OUT/scratch/sequence-756.raw' && ls -la '$OUT/scratch'"
+  only=all
+  [ "$parts" = lm ] && only=lm
   step checks 300 "$java" "${jopts[@]}" dev.glimpse.cuda.check.GpuCheckMain --model models/glimpse-tiny --out "$OUT" \
-    --cache "$OUT/kernel-cache"
-  step java-bench 150 "$java" "${jopts[@]}" dev.glimpse.cuda.check.GpuBenchMain --model models/glimpse-tiny --out "$OUT" \
-    --cache "$OUT/kernel-cache" --size 756x756 --batches 1,8 --precisions f32,bf16,tf32 --iters 50 --warmup 10
+    --cache "$OUT/kernel-cache" --only "$only" --scenes "$scenes" --sequence "$sequence"
+  if [ "$parts" = all ]; then
+    step java-bench 150 "$java" "${jopts[@]}" dev.glimpse.cuda.check.GpuBenchMain --model models/glimpse-tiny --out "$OUT" \
+      --cache "$OUT/kernel-cache" --size 756x756 --batches 1,8 --precisions f32,bf16,tf32 --iters 50 --warmup 10
+  fi
+  step lm-bench 150 "$java" "${jopts[@]}" dev.glimpse.cuda.check.LmBenchMain --model models/glimpse-tiny --out "$OUT" \
+    --cache "$OUT/kernel-cache" --scenes "$OUT/scratch/scenes-756.raw" --frames 1,100,999 --cpu-frames 100
 else
   echo "checks skipped" >> "$OUT/steps.txt"
 fi
 
 torch_budget=$(( $(left) - 45 ))
 [ "$torch_budget" -gt 260 ] && torch_budget=260
-step torch-bench $(( torch_budget + 15 )) python3 bench/torch_encode.py --model models/glimpse-tiny --out "$OUT" \
+[ "$parts" = all ] && step torch-bench $(( torch_budget + 15 )) python3 bench/torch_encode.py --model models/glimpse-tiny --out "$OUT" \
   --size 756x756 --batches 1,8 --budget "$torch_budget"
 
 echo "=== steps (name exit-status):"

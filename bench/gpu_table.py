@@ -36,6 +36,20 @@ def main(out: str) -> int:
     if torch and torch.get("error"):
         print("torch:", torch["error"])
     eager = {(r["precision"], r["batch"]): r for r in rows if r.get("impl") == "torch-eager" and "wall_ms" in r}
+    lm, e4 = load(os.path.join(out, "lm-bench.json"))
+    if lm:
+        print()
+        print(f"language model, {lm.get('frame_size', '?')} frames of one stream in context ({lm.get('device', '?')}; "
+              f"CPU peer {lm.get('cpu_threads', '?')} threads): query = prompt prefill + greedy decode, median")
+        head = f"{'engine':6s} {'frames':>6s} {'query':15s} {'query ms':>9s} {'tokens':>6s} {'tok/s':>8s} {'append ms':>9s} {'KV MB':>8s} {'device MB':>9s}"
+        print(head)
+        print("-" * len(head))
+        for r in lm.get("rows", []):
+            dev = f"{r['device_bytes'] / 1e6:9.1f}" if "device_bytes" in r else f"{'-':>9s}"
+            print(f"{r['engine']:6s} {r['frames']:6d} {r['query']:15s} {r['query_ms']:9.2f} {r['tokens']:6d} "
+                  f"{r['tokens_per_s']:8.0f} {r['append_ms']:9.2f} {r['kv_bytes'] / 1e6:8.1f} {dev}")
+    elif e4:
+        print("  missing:", e4)
     print()
     print("encode, grid-native frames, wall ms from host uint8 frames to host aligner rows (median); GPU ms between events")
     head = f"{'impl':14s} {'prec':5s} {'batch':>5s} {'graphs':>6s} {'ms/batch':>9s} {'ms/frame':>9s} {'frames/s':>9s} {'GPU ms':>8s} {'vs eager':>9s}"

@@ -18,7 +18,15 @@ public final class Gemm {
 
   /** out[M,N] = x[M,K] · w[N,K]ᵀ with x and w stored as {@code p} says. */
   public void xwT(Precision p, long out, long x, long w, int m, int n, int k) {
-    cublas.gemmEx(handle, Cublas.OP_T, Cublas.OP_N, n, m, k, w, p.dataType(), k, x, p.dataType(), k, out, Cublas.R_32F,
-        n, p.computeType());
+    xwT(p, out, n, x, k, w, m, n, k);
+  }
+
+  /**
+   * out[M,N] = x[M,K] · w[N,K]ᵀ where rows of out are {@code ldOut} floats apart and rows of x {@code ldX} elements
+   * apart (column blocks of wider matrices, e.g. one group of a grouped projection); w is dense.
+   */
+  public void xwT(Precision p, long out, int ldOut, long x, int ldX, long w, int m, int n, int k) {
+    cublas.gemmEx(handle, Cublas.OP_T, Cublas.OP_N, n, m, k, w, p.dataType(), k, x, p.dataType(), ldX, out, Cublas.R_32F,
+        ldOut, p.computeType());
   }
 }

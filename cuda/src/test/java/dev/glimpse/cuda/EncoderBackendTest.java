@@ -30,6 +30,7 @@ class EncoderBackendTest {
         x -> { throw new AssertionError("cpu must not open a GPU"); }, LOG);
     assertFalse(s.onGpu());
     assertSame(FrameEncoder.Factory.CPU, s.factory());
+    assertSame(dev.glimpse.csa.engine.LmSession.Factory.CPU, s.lm(), "the language model stays on the CPU too");
   }
 
   @Test
@@ -37,6 +38,7 @@ class EncoderBackendTest {
     EncoderBackend.Selection s = EncoderBackend.select(EncoderBackend.Choice.AUTO, settings(noDriver()), LOG);
     assertFalse(s.onGpu());
     assertSame(FrameEncoder.Factory.CPU, s.factory());
+    assertSame(dev.glimpse.csa.engine.LmSession.Factory.CPU, s.lm());
     assertTrue(s.summary().startsWith("backend auto → cpu: no usable GPU"), s.summary());
     assertTrue(s.summary().contains("libglimpse-test-no-driver.so.1"), "the reason names the missing library: " + s.summary());
   }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.glimpse.cuda.encoder.EncoderKernels;
+import dev.glimpse.cuda.lm.LmKernels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,20 +33,30 @@ class KernelSourceTest {
   @ParameterizedTest
   @ValueSource(strings = {"sm_90", "sm_87"})
   void compilesWithNvccAndHasEveryKernel(String arch) throws Exception {
+    check(arch, "encoder", EncoderKernels.source(), EncoderKernels.names());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sm_90", "sm_87"})
+  void languageModelKernelsCompileWithNvccAndHaveEveryKernel(String arch) throws Exception {
+    check(arch, "lm", LmKernels.source(), LmKernels.NAMES);
+  }
+
+  private static void check(String arch, String name, String source, List<String> names) throws Exception {
     Path nvcc = nvcc();
     Assumptions.assumeTrue(nvcc != null, "no nvcc found ($CUDA_HOME/bin, /usr/local/cuda/bin, PATH): kernel syntax not checked");
     Path dir = Files.createTempDirectory("glimpse-nvcc");
-    Path src = dir.resolve("encoder.cu"), ptx = dir.resolve("encoder.ptx");
-    Files.writeString(src, EncoderKernels.source());
+    Path src = dir.resolve(name + ".cu"), ptx = dir.resolve(name + ".ptx");
+    Files.writeString(src, source);
     Process p = new ProcessBuilder(nvcc.toString(), "-ptx", "-arch=" + arch, "-std=c++17", src.toString(), "-o", ptx.toString())
         .redirectErrorStream(true).start();
     String log = new String(p.getInputStream().readAllBytes());
     assertTrue(p.waitFor(300, TimeUnit.SECONDS), "nvcc timed out");
     assertEquals(0, p.exitValue(), "nvcc -ptx -arch=" + arch + " failed:\n" + log);
     String text = Files.readString(ptx);
-    for (String k : EncoderKernels.names()) assertTrue(text.contains(".entry " + k + "("), arch + " PTX lacks " + k);
+    for (String k : names) assertTrue(text.contains(".entry " + k + "("), arch + " PTX lacks " + k);
     try (Stream<String> lines = text.lines()) {
-      assertEquals(EncoderKernels.names().size(), lines.filter(l -> l.contains(".entry ")).count(),
+      assertEquals(names.size(), lines.filter(l -> l.contains(".entry ")).count(),
           "every entry of the source is launched by the host, and only those");
     }
   }

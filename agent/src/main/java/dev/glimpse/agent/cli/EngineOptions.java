@@ -73,7 +73,7 @@ public final class EngineOptions {
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw new CommandLine.ParameterException(mixee.commandLine(), e.getMessage());
     }
-    GlimpseModel m = GlimpseModel.load(modelDir(), k, sel.factory());
+    GlimpseModel m = GlimpseModel.load(modelDir(), k, sel.factory(), sel.lm());
     mixee.commandLine().getErr().println("glimpse " + mixee.name() + ": " + sel.summary() + "; frames on "
         + m.frameEncoder().describe() + "; the language model on the CPU (" + k.name() + " kernels, " + threadCount()
         + " threads; no CUDA language model yet)");

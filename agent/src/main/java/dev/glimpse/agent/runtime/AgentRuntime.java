@@ -79,7 +79,7 @@ public final class AgentRuntime implements AutoCloseable {
     Kernels kernels = Kernels.create("auto", e.threads() > 0 ? e.threads() : Runtime.getRuntime().availableProcessors());
     GlimpseModel model;
     try {
-      model = GlimpseModel.load(modelDir(e.modelDir()), kernels, backend.factory());
+      model = GlimpseModel.load(modelDir(e.modelDir()), kernels, backend.factory(), backend.lm());
     } catch (IOException | RuntimeException ex) {
       kernels.close();
       throw ex;

@@ -193,9 +193,9 @@ public final class GlimpseModel implements AutoCloseable {
 
   @Override
   public void close() {
+    sessions.close();                    // before the frame encoder, which may own the GPU the sessions use
     if (frames != encoder) frames.close();
     encoder.close();
-    sessions.close();
     lmWeights.close();
   }
 }

@@ -6,7 +6,9 @@ import static java.lang.System.Logger.Level.WARNING;
 import dev.glimpse.cuda.Cuda;
 import dev.glimpse.cuda.CudaLibraries;
 import dev.glimpse.cuda.Precision;
+import dev.glimpse.csa.engine.LmSession;
 import dev.glimpse.cuda.encoder.CudaVisionEncoder;
+import dev.glimpse.cuda.lm.CudaLanguageModel;
 import dev.glimpse.encoder.FrameEncoder;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -73,9 +75,11 @@ public final class EncoderBackend {
    * @param requested the configured choice
    * @param onGpu     whether frames go to the GPU
    * @param factory   makes the model's frame encoder (pass it to the model loader)
+   * @param lm        makes each context's language-model session (pass it to the model loader too)
    * @param summary   the line to log: the choice, the device or the reason for the CPU
    */
-  public record Selection(Choice requested, boolean onGpu, FrameEncoder.Factory factory, String summary) {}
+  public record Selection(Choice requested, boolean onGpu, FrameEncoder.Factory factory, LmSession.Factory lm,
+      String summary) {}
 
   /**
    * Selects from the environment's settings ({@link CudaSettings#fromEnvironment}) with the encoder in {@code p},
@@ -100,7 +104,8 @@ public final class EncoderBackend {
   public static Selection select(Choice choice, CudaSettings settings, Function<CudaSettings, Cuda> opener,
       System.Logger log) {
     if (choice == Choice.CPU) {
-      return new Selection(choice, false, FrameEncoder.Factory.CPU, "backend cpu: frames encoded on the CPU");
+      return new Selection(choice, false, FrameEncoder.Factory.CPU, LmSession.Factory.CPU,
+          "backend cpu: frames encoded and the language model run on the CPU");
     }
     Cuda cuda;
     try {
@@ -112,7 +117,7 @@ public final class EncoderBackend {
       }
       String why = "backend auto → cpu: no usable GPU (" + e.getMessage() + ")";
       log.log(DEBUG, why);                            // callers report the selection's summary once
-      return new Selection(choice, false, FrameEncoder.Factory.CPU, why);
+      return new Selection(choice, false, FrameEncoder.Factory.CPU, LmSession.Factory.CPU, why);
     }
     String where = cuda.describe();
     FrameEncoder.Factory factory = (cfg, weights, cpu) -> {
@@ -124,7 +129,9 @@ public final class EncoderBackend {
         return cpu;
       }
     };
-    return new Selection(choice, true, factory, "backend " + choice.name().toLowerCase(Locale.ROOT)
-        + " → cuda: frames encoded on " + where + " (" + settings.encoder().precision() + " GEMMs)");
+    LmSession.Factory lm = new CudaLanguageModel(cuda, settings.encoder().kernelCache(), choice == Choice.CUDA, log);
+    return new Selection(choice, true, factory, lm, "backend " + choice.name().toLowerCase(Locale.ROOT)
+        + " → cuda: frames encoded (" + settings.encoder().precision() + " GEMMs) and the language model run (f32) on "
+        + where);
   }
 }

@@ -15,14 +15,20 @@ import java.util.Random;
  * failed"; writes OUT/gpu-checks.json. Exit status 0 when all pass, 1 when any fails, 2 when no GPU opens.
  * <pre>
  *   java --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -cp 'LIB/*' \
- *     dev.glimpse.cuda.check.GpuCheckMain --model models/glimpse-tiny --out OUT [--lib-dir DIR]... [--only kernels|encoder]
+ *     dev.glimpse.cuda.check.GpuCheckMain --model models/glimpse-tiny --out OUT [--lib-dir DIR]... [--only kernels|encoder|lm]
+ *     [--scenes RAW[,RAW]] [--sequence RAW]
+ * </pre>
+ * --scenes and --sequence are simulator raw streams ({@code glimpse render --raw}) for the language-model checks:
+ * held-out single-frame scenes, and one long sequence.
+ * <pre>
  * </pre>
  */
 public final class GpuCheckMain {
   private GpuCheckMain() {}
 
   public static void main(String[] argv) throws Exception {
-    Args a = new Args(argv, List.of("model", "out", "cache", "lib-dir", "only", "seed", "threads"));
+    Args a = new Args(argv, List.of("model", "out", "cache", "lib-dir", "only", "seed", "threads", "scenes",
+        "sequence"));
     Path model = Path.of(a.get("model", "models/glimpse-tiny"));
     Path out = Files.createDirectories(Path.of(a.get("out", "out/gpu")));
     Path cache = Path.of(a.get("cache", out.resolve("kernel-cache").toString()));
@@ -53,7 +59,7 @@ public final class GpuCheckMain {
       System.out.println("== device: " + cuda.describe());
       ctx.put("device", cuda.describe());
       report.writeAsYouGo(out.resolve("gpu-checks.json"), ctx);
-      if (!only.equals("encoder")) {
+      if (only.equals("all") || only.equals("kernels")) {
         System.out.println("== kernels against the scalar reference");
         try (GpuSession g = new GpuSession(cuda, cache, log)) {
           new KernelChecks(g, rnd, false).runAll(report);
@@ -61,12 +67,23 @@ public final class GpuCheckMain {
           report.run("kernel checks setup (NVRTC compile, cuBLAS handles)", 0, () -> { throw e; });
         }
       }
-      if (!only.equals("kernels")) {
+      if (only.equals("all") || only.equals("encoder")) {
         System.out.println("== encoder against the CPU encoder (" + model + ")");
         try {
           new EncoderChecks(cuda, model, cache, out.resolve("scratch"), threads, log, rnd).runAll(report);
         } catch (Exception e) {
           report.run("encoder checks setup", 0, () -> { throw e; });
+        }
+      }
+      if (only.equals("all") || only.equals("lm")) {
+        System.out.println("== language model against the CPU language model (" + model + ")");
+        List<Path> scenes = new java.util.ArrayList<>();
+        for (String f : a.get("scenes", "").split(",")) if (!f.isBlank()) scenes.add(Path.of(f));
+        String seq = a.get("sequence", "");
+        try {
+          new LmChecks(cuda, model, cache, threads, log, rnd).runAll(report, scenes, seq.isBlank() ? null : Path.of(seq));
+        } catch (Exception e) {
+          report.run("language model checks setup", 0, () -> { throw e; });
         }
       }
     }
