@@ -105,6 +105,7 @@ public final class LmKernels {
   /** picked [T, k] rows j0 … j0+rows−1: the top k of each query's visible scores. */
   public void topk(MemorySegment s, long scores, int nCols, int j0, int rows, long pos0, int m, long first, int k,
       long picked) {
+    if (k > 1024) throw new IllegalArgumentException("topk: k = " + k + " > 1024");
     lm.kernel("topk").launch(s, rows, 1, 1, 256, 0, scores, nCols, j0, pos0, m, first, k, picked);
   }
 

@@ -220,16 +220,19 @@ __device__ int block_exclusive_scan(int v, int* scan, int* total) {
   return inclusive - v;
 }
 
-// Indexer.topK for queries j0 … j0+rows−1, one block of 256 threads each: the k highest scores among the n_j
+// Indexer.topK for queries j0 … j0+rows−1, one block of 256 threads each: the k (≤ 1024) highest scores among the n_j
 // entries visible to query j, in ascending index order, equal scores preferring the later entry; when n_j ≤ k, all
-// of them. The k-th largest value by a 4-pass radix select on order_bits, then one ordered pass that keeps
-// everything above it and the latest of those equal to it. picked [T, k] rows j.
+// of them. The k-th largest value v by a 4-pass radix select on order_bits (the last pass also counts the elements
+// equal to v). When every element equal to v is taken (no tie at the boundary: the usual case) one pass collects
+// everything ≥ v in any order and a bitonic sort orders the k indices; else one ordered pass (block scans) keeps
+// everything above v and the latest of those equal to it. picked [T, k] rows j.
 extern "C" __global__ void topk(const float* __restrict__ scores, int n_cols, int j0, long long pos0, int m,
     long long first_w, int k, int* __restrict__ picked) {
   __shared__ int hist[256];
   __shared__ int scan[257];
+  __shared__ int sel[1024];
   __shared__ unsigned int sel_prefix;
-  __shared__ int sel_want;
+  __shared__ int sel_want, sel_equal, count;
   int j = j0 + blockIdx.x, t = threadIdx.x;
   int n = visible(pos0 + j, m, first_w);
   int* out = picked + (long long) j * k;
@@ -257,6 +260,7 @@ extern "C" __global__ void topk(const float* __restrict__ scores, int n_cols, in
       }
       sel_prefix = prefix | ((unsigned int) b << shift);
       sel_want = want - acc;
+      sel_equal = hist[b];                                    // after the last pass: the elements equal to v
     }
     __syncthreads();
     prefix = sel_prefix;
@@ -265,12 +269,36 @@ extern "C" __global__ void topk(const float* __restrict__ scores, int n_cols, in
     __syncthreads();
   }
   // prefix = bits of the k-th largest value v; want = how many elements equal to v are taken (the latest ones).
-  int equal = 0, total;
-  for (int s0 = 0; s0 < n; s0 += blockDim.x) {
-    int s = s0 + t;
-    int eq = s < n && order_bits(row[s]) == prefix;
-    block_exclusive_scan(eq, scan, &total);
-    equal += total;
+  int equal = sel_equal;
+  if (equal == want) {
+    if (t == 0) count = 0;
+    __syncthreads();
+    for (int s = t; s < n; s += blockDim.x) {
+      if (order_bits(row[s]) >= prefix) sel[atomicAdd(&count, 1)] = s;
+    }
+    __syncthreads();
+    int p2 = 1;
+    while (p2 < k) p2 <<= 1;
+    for (int i = k + t; i < p2; i += blockDim.x) sel[i] = 0x7fffffff;
+    __syncthreads();
+    for (int size = 2; size <= p2; size <<= 1) {
+      for (int stride = size >> 1; stride > 0; stride >>= 1) {
+        for (int i = t; i < p2; i += blockDim.x) {
+          int o = i ^ stride;
+          if (o > i) {
+            int x = sel[i], y = sel[o];
+            bool ascending = (i & size) == 0;
+            if ((x > y) == ascending) {
+              sel[i] = y;
+              sel[o] = x;
+            }
+          }
+        }
+        __syncthreads();
+      }
+    }
+    for (int i = t; i < k; i += blockDim.x) out[i] = sel[i];
+    return;
   }
   int skip = equal - want;                                    // the earliest `skip` equal ones are left out
   int eqSeen = 0, written = 0;
@@ -280,9 +308,9 @@ extern "C" __global__ void topk(const float* __restrict__ scores, int n_cols, in
     int eq = s < n && u == prefix, ab = s < n && u > prefix;
     int eqTotal, selTotal;
     int eqRank = eqSeen + block_exclusive_scan(eq, scan, &eqTotal);
-    int sel = ab || (eq && eqRank >= skip);
-    int at = written + block_exclusive_scan(sel, scan, &selTotal);
-    if (sel) out[at] = s;
+    int take = ab || (eq && eqRank >= skip);
+    int at = written + block_exclusive_scan(take, scan, &selTotal);
+    if (take) out[at] = s;
     eqSeen += eqTotal;
     written += selTotal;
   }
