@@ -5,8 +5,8 @@
 #   5. GPU conformance checks (Java): kernels, encoder, language model (CUDA engine vs CPU engine on the scenes)
 #   6. Java CUDA encode timing          7. language model: query latency, tokens/s, memory at 1/100/999 frames
 #   8. PyTorch eager / torch.compile timing                                9. the table (bench/gpu_table.py)
-# GPU_SH_PARTS (default "all") may name a subset: e.g. GPU_SH_PARTS=lm runs steps 1-4, the language-model checks
-# and its benchmark only.
+# GPU_SH_PARTS (default "all") may name a subset: lm (steps 1-4, the language-model checks and its benchmark) or
+# encoder (the kernel and encoder checks and the Java encode timing).
 # Run from the repository root after `bench/device-pack.sh cuda` (carry .device):  bash bench/gpu.sh
 # Output directory: $OUT (default out/gpu): table.txt, steps.txt, gpu-checks.json, java-bench.json, lm-bench.json,
 # torch-bench.json and logs.tar.gz (one log per step).
@@ -84,20 +84,21 @@ sequence="$OUT/scratch/sequence-756.raw"
 if [ -n "$java" ]; then
   mkdir -p "$OUT/scratch"
   # Held-out seeds (training never draws from 1,000,000,000 up: training/data.py HELDOUT_SEED_BASE).
-  step scenes 90 bash -c "'$java' -cp '.device/lib/*' dev.glimpse.sim.RenderMain --raw --seed 1000000000 --scenes 120 \
+  [ "$parts" != encoder ] && step scenes 90 bash -c "'$java' -cp '.device/lib/*' dev.glimpse.sim.RenderMain --raw --seed 1000000000 --scenes 120 \
       --frames 1 --size 756x756 --out '$OUT/scratch/scenes-756.raw' && '$java' -cp '.device/lib/*' dev.glimpse.sim.RenderMain \
       --raw --seed 1010000000 --scenes 80 --frames 1 --size 1008x588 --out '$OUT/scratch/scenes-1008x588.raw' && \
       '$java' -cp '.device/lib/*' dev.glimpse.sim.RenderMain --raw --seed 1020000000 --scenes 1 --frames 48 --size 756x756 \
       --out '$OUT/scratch/sequence-756.raw' && ls -la '$OUT/scratch'"
   only=all
   [ "$parts" = lm ] && only=lm
+  [ "$parts" = encoder ] && only=kernels,encoder
   step checks 300 "$java" "${jopts[@]}" dev.glimpse.cuda.check.GpuCheckMain --model models/glimpse-tiny --out "$OUT" \
     --cache "$OUT/kernel-cache" --only "$only" --scenes "$scenes" --sequence "$sequence"
-  if [ "$parts" = all ]; then
+  if [ "$parts" != lm ]; then
     step java-bench 150 "$java" "${jopts[@]}" dev.glimpse.cuda.check.GpuBenchMain --model models/glimpse-tiny --out "$OUT" \
       --cache "$OUT/kernel-cache" --size 756x756 --batches 1,8 --precisions f32,bf16,tf32 --iters 50 --warmup 10
   fi
-  step lm-bench 150 "$java" "${jopts[@]}" dev.glimpse.cuda.check.LmBenchMain --model models/glimpse-tiny --out "$OUT" \
+  [ "$parts" != encoder ] && step lm-bench 150 "$java" "${jopts[@]}" dev.glimpse.cuda.check.LmBenchMain --model models/glimpse-tiny --out "$OUT" \
     --cache "$OUT/kernel-cache" --scenes "$OUT/scratch/scenes-756.raw" --frames 1,100,999 --cpu-frames 100
 else
   echo "checks skipped" >> "$OUT/steps.txt"

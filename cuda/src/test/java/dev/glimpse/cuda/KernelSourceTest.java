@@ -42,6 +42,12 @@ class KernelSourceTest {
     check(arch, "lm", LmKernels.source(), LmKernels.NAMES);
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"sm_90", "sm_87"})
+  void tensorCoreAttentionCompilesWithNvcc(String arch) throws Exception {
+    check(arch, "attention_tc", EncoderKernels.tensorCoreSource(), List.of(EncoderKernels.TENSOR_CORE_KERNEL));
+  }
+
   private static void check(String arch, String name, String source, List<String> names) throws Exception {
     Path nvcc = nvcc();
     Assumptions.assumeTrue(nvcc != null, "no nvcc found ($CUDA_HOME/bin, /usr/local/cuda/bin, PATH): kernel syntax not checked");

@@ -15,7 +15,7 @@ import java.util.Random;
  * failed"; writes OUT/gpu-checks.json. Exit status 0 when all pass, 1 when any fails, 2 when no GPU opens.
  * <pre>
  *   java --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -cp 'LIB/*' \
- *     dev.glimpse.cuda.check.GpuCheckMain --model models/glimpse-tiny --out OUT [--lib-dir DIR]... [--only kernels|encoder|lm]
+ *     dev.glimpse.cuda.check.GpuCheckMain --model models/glimpse-tiny --out OUT [--lib-dir DIR]... [--only all|kernels,encoder,lm (any of them)]
  *     [--scenes RAW[,RAW]] [--sequence RAW]
  * </pre>
  * --scenes and --sequence are simulator raw streams ({@code glimpse render --raw}) for the language-model checks:
@@ -59,7 +59,7 @@ public final class GpuCheckMain {
       System.out.println("== device: " + cuda.describe());
       ctx.put("device", cuda.describe());
       report.writeAsYouGo(out.resolve("gpu-checks.json"), ctx);
-      if (only.equals("all") || only.equals("kernels")) {
+      if (only.equals("all") || List.of(only.split(",")).contains("kernels")) {
         System.out.println("== kernels against the scalar reference");
         try (GpuSession g = new GpuSession(cuda, cache, log)) {
           new KernelChecks(g, rnd, false).runAll(report);
@@ -67,7 +67,7 @@ public final class GpuCheckMain {
           report.run("kernel checks setup (NVRTC compile, cuBLAS handles)", 0, () -> { throw e; });
         }
       }
-      if (only.equals("all") || only.equals("encoder")) {
+      if (only.equals("all") || List.of(only.split(",")).contains("encoder")) {
         System.out.println("== encoder against the CPU encoder (" + model + ")");
         try {
           new EncoderChecks(cuda, model, cache, out.resolve("scratch"), threads, log, rnd).runAll(report);
@@ -75,7 +75,7 @@ public final class GpuCheckMain {
           report.run("encoder checks setup", 0, () -> { throw e; });
         }
       }
-      if (only.equals("all") || only.equals("lm")) {
+      if (only.equals("all") || List.of(only.split(",")).contains("lm")) {
         System.out.println("== language model against the CPU language model (" + model + ")");
         List<Path> scenes = new java.util.ArrayList<>();
         for (String f : a.get("scenes", "").split(",")) if (!f.isBlank()) scenes.add(Path.of(f));

@@ -24,6 +24,8 @@ final class GpuSession implements AutoCloseable {
   final Cuda cuda;
   final KernelModule module;
   final EncoderKernels kernels;
+  final KernelModule tensorCoreModule;    // null where the GPU has no bf16 mma
+  final EncoderKernels tensorCore;        // the same kernels with bf16 global attention on tensor cores, or null
   final CudaStream stream;
   final MemorySegment cublas;
   final MemorySegment lt;
@@ -34,8 +36,12 @@ final class GpuSession implements AutoCloseable {
   GpuSession(Cuda cuda, Path kernelCache, System.Logger log) {
     this.cuda = cuda;
     cuda.makeCurrent();
-    module = new KernelCompiler(cuda, kernelCache, log).load("encoder", EncoderKernels.source());
+    KernelCompiler compiler = new KernelCompiler(cuda, kernelCache, log);
+    module = compiler.load("encoder", EncoderKernels.source());
     kernels = new EncoderKernels(module, cuda.device().maxSharedPerBlockOptin());
+    tensorCoreModule = EncoderKernels.loadTensorCore(compiler, cuda, log);
+    tensorCore = tensorCoreModule == null ? null
+        : new EncoderKernels(module, tensorCoreModule, cuda.device().maxSharedPerBlockOptin());
     stream = new CudaStream(cuda.driver());
     cublas = cuda.cublas().create();
     cuda.cublas().setStream(cublas, stream.handle());
@@ -99,5 +105,6 @@ final class GpuSession implements AutoCloseable {
     workspace.close();
     stream.close();
     module.close();
+    if (tensorCoreModule != null) tensorCoreModule.close();
   }
 }

@@ -4,6 +4,7 @@ import static dev.glimpse.cuda.check.CheckReport.relError;
 
 import dev.glimpse.cuda.Cublas;
 import dev.glimpse.cuda.Precision;
+import dev.glimpse.cuda.encoder.EncoderKernels;
 import dev.glimpse.cuda.check.CheckReport.Measured;
 import dev.glimpse.encoder.ImageBlock;
 import dev.glimpse.encoder.Rope2d;
@@ -23,7 +24,7 @@ import java.util.Random;
  * TF32 GEMM 5e-3 (10-bit mantissa inputs).
  */
 public final class KernelChecks {
-  static final double F32 = 1e-5, BF16_OUT = 8e-3, TF32 = 5e-3;
+  static final double F32 = 1e-5, BF16_OUT = 8e-3, TF32 = 5e-3, TENSOR_CORE = 2e-2;
 
   private final GpuSession g;
   private final Random rnd;
@@ -67,6 +68,17 @@ public final class KernelChecks {
       if (!small) report.run("attention_" + p.storage() + " global P=324 (six tiles), B=2 H=1", tol, () -> attention(p, 2, 18, 18, 1, 0));
       report.run("attention_" + p.storage() + " global P=117, keys split in 2, B=2 H=3", tol, () -> attention(p, 2, 9, 13, 3, 0, 2));
       report.run("attention_" + p.storage() + " global P=324, keys split in 4, B=1 H=2", tol, () -> attention(p, 1, 18, 18, 2, 0, 4));
+    }
+    if (g.tensorCore != null) {            // bf16 q, k, p and v into the two products: TENSOR_CORE, not BF16_OUT
+      EncoderKernels tc = g.tensorCore;
+      Precision p = Precision.BF16;
+      String n = "attention_tc_bf16 (tensor cores) global ";
+      report.run(n + "P=35 (one tile), B=2 H=2", TENSOR_CORE, () -> attention(tc, p, 2, 5, 7, 2, 0, 1));
+      report.run(n + "P=117 (two tiles), B=1 H=3", TENSOR_CORE, () -> attention(tc, p, 1, 9, 13, 3, 0, 1));
+      report.run(n + "P=324 (six tiles), B=2 H=1", TENSOR_CORE, () -> attention(tc, p, 2, 18, 18, 1, 0, 1));
+      report.run(n + "P=117, keys split in 2, B=2 H=3", TENSOR_CORE, () -> attention(tc, p, 2, 9, 13, 3, 0, 2));
+      report.run(n + "P=324, keys split in 4, B=1 H=2", TENSOR_CORE, () -> attention(tc, p, 1, 18, 18, 2, 0, 4));
+      if (!small) report.run(n + "P=2916 (756²), B=1 H=1", TENSOR_CORE, () -> attention(tc, p, 1, 54, 54, 1, 0, 1));
     }
     report.run("qkv_bias_rope B=2 hp=5 wp=7 H=2", 1e-6, () -> rope(2, 5, 7, 2));
     report.run("add_bias_pos m=30 P=15 c=7", 0, () -> addBiasPos(30, 15, 7));
@@ -232,12 +244,16 @@ public final class KernelChecks {
   Measured attention(Precision p, int b, int hp, int wp, int heads, int win) { return attention(p, b, hp, wp, heads, win, 1); }
 
   Measured attention(Precision p, int b, int hp, int wp, int heads, int win, int splits) {
+    return attention(g.kernels, p, b, hp, wp, heads, win, splits);
+  }
+
+  Measured attention(EncoderKernels k, Precision p, int b, int hp, int wp, int heads, int win, int splits) {
     int c = heads * 64, np = hp * wp, m = b * np;
     float[] qkv = randn(m * 3 * c, 1.5);
     long dq = g.floats(qkv), out = g.alloc(4L * m * c);
     long po = splits > 1 ? g.alloc(4L * splits * b * heads * np * 64) : 0, pml = splits > 1 ? g.alloc(4L * splits * b * heads * np * 2) : 0;
     float scale = (float) (1.0 / Math.sqrt(64));
-    g.kernels.attention(g.s(), p, dq, out, b, hp, wp, heads, win, scale, splits, po, pml);
+    k.attention(g.s(), p, dq, out, b, hp, wp, heads, win, scale, splits, po, pml);
     float[] want = new float[m * c];
     int groupsR = win > 0 ? hp / win : 1, groupsC = win > 0 ? wp / win : 1;
     for (int f = 0; f < b; f++) {

@@ -63,6 +63,7 @@ public final class CudaVisionEncoder implements FrameEncoder {
   private final Options opts;
   private final Preprocess preprocess;
   private final KernelModule module;
+  private final KernelModule tensorCore;   // null unless bf16 on a GPU with tensor-core attention
   private final EncoderKernels kernels;
   private final DeviceWeights weights;
   private final List<EncodeLane> allLanes;
@@ -70,13 +71,14 @@ public final class CudaVisionEncoder implements FrameEncoder {
   private final System.Logger log;
 
   private CudaVisionEncoder(Cuda cuda, boolean ownsCuda, EncoderConfig cfg, Options opts, KernelModule module,
-      EncoderKernels kernels, DeviceWeights weights, List<EncodeLane> lanes, System.Logger log) {
+      KernelModule tensorCore, EncoderKernels kernels, DeviceWeights weights, List<EncodeLane> lanes, System.Logger log) {
     this.cuda = cuda;
     this.ownsCuda = ownsCuda;
     this.cfg = cfg;
     this.opts = opts;
     this.preprocess = new Preprocess(cfg);
     this.module = module;
+    this.tensorCore = tensorCore;
     this.kernels = kernels;
     this.weights = weights;
     this.allLanes = List.copyOf(lanes);
@@ -91,22 +93,26 @@ public final class CudaVisionEncoder implements FrameEncoder {
   public static CudaVisionEncoder create(Cuda cuda, boolean ownsCuda, EncoderConfig cfg, EncoderWeights w, Options opts,
       System.Logger log) {
     cuda.makeCurrent();
-    KernelModule module = null;
+    KernelModule module = null, tensorCore = null;
     DeviceWeights weights = null;
     List<EncodeLane> lanes = new ArrayList<>();
     try {
-      module = new KernelCompiler(cuda, opts.kernelCache(), log).load("encoder", EncoderKernels.source());
-      EncoderKernels kernels = new EncoderKernels(module, cuda.device().maxSharedPerBlockOptin());
+      KernelCompiler compiler = new KernelCompiler(cuda, opts.kernelCache(), log);
+      module = compiler.load("encoder", EncoderKernels.source());
+      tensorCore = opts.precision() == Precision.BF16 ? EncoderKernels.loadTensorCore(compiler, cuda, log) : null;
+      EncoderKernels kernels = new EncoderKernels(module, tensorCore, cuda.device().maxSharedPerBlockOptin());
       for (int i = 0; i < opts.lanes(); i++) lanes.add(new EncodeLane(cuda));
       weights = new DeviceWeights(cuda.driver(), lanes.getFirst().stream(), cfg, w, opts.precision());
       log.log(INFO, String.format("CUDA vision encoder on %s: %s GEMMs, weights %.1f MiB on the device, kernels %s, "
-          + "CUDA graphs %s, %d stream(s)", cuda.describe(), opts.precision(), weights.bytes / (double) (1 << 20),
-          module.description(), opts.graphs() ? "on" : "off", opts.lanes()));
-      return new CudaVisionEncoder(cuda, ownsCuda, cfg, opts, module, kernels, weights, lanes, log);
+          + "CUDA graphs %s, %d stream(s), global attention on %s", cuda.describe(), opts.precision(),
+          weights.bytes / (double) (1 << 20), module.description(), opts.graphs() ? "on" : "off", opts.lanes(),
+          tensorCore != null ? "tensor cores (bf16 mma)" : "CUDA cores"));
+      return new CudaVisionEncoder(cuda, ownsCuda, cfg, opts, module, tensorCore, kernels, weights, lanes, log);
     } catch (RuntimeException e) {
       for (EncodeLane l : lanes) l.close();
       if (weights != null) weights.close();
       if (module != null) module.close();
+      if (tensorCore != null) tensorCore.close();
       if (ownsCuda) cuda.close();
       throw e;
     }
@@ -368,6 +374,7 @@ public final class CudaVisionEncoder implements FrameEncoder {
       for (EncodeLane l : allLanes) l.close();
       weights.close();
       module.close();
+      if (tensorCore != null) tensorCore.close();
     } finally {
       if (ownsCuda) cuda.close();
     }

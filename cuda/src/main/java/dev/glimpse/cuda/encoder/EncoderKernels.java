@@ -1,6 +1,8 @@
 package dev.glimpse.cuda.encoder;
 
+import dev.glimpse.cuda.Cuda;
 import dev.glimpse.cuda.CudaException;
+import dev.glimpse.cuda.KernelCompiler;
 import dev.glimpse.cuda.KernelModule;
 import dev.glimpse.cuda.KernelModule.Kernel;
 import dev.glimpse.cuda.Precision;
@@ -19,6 +21,10 @@ import java.util.List;
 public final class EncoderKernels {
   /** The CUDA C source resource. */
   public static final String SOURCE = "/dev/glimpse/cuda/encoder/encoder.cu";
+  /** The tensor-core global attention (bf16 mma, sm_80 and later), a module of its own. */
+  public static final String TENSOR_CORE_SOURCE = "/dev/glimpse/cuda/encoder/attention_tc.cu";
+  /** Its one kernel. */
+  public static final String TENSOR_CORE_KERNEL = "attention_tc_bf16";
   /** Kernels instantiated once per storage type (suffix _f32 / _bf16). */
   public static final List<String> TYPED = List.of("patch_u8", "patch_pix", "residual_rmsnorm", "attention",
       "attention_combine", "swiglu", "unfold", "bias_gelu");
@@ -30,11 +36,20 @@ public final class EncoderKernels {
   public static final int ATTENTION_TILE = 64;
 
   private final KernelModule module;
+  private final KernelModule tensorCore;   // null: global attention on CUDA cores in every precision
 
   /** Looks every kernel up now, and lets the attention kernels use their shared memory. */
-  public EncoderKernels(KernelModule module, int maxSharedPerBlockOptin) {
+  public EncoderKernels(KernelModule module, int maxSharedPerBlockOptin) { this(module, null, maxSharedPerBlockOptin); }
+
+  /**
+   * As {@link #EncoderKernels(KernelModule, int)}, with bf16 global attention on tensor cores from {@code tensorCore}
+   * (the {@link #TENSOR_CORE_SOURCE} module; null for none).
+   */
+  public EncoderKernels(KernelModule module, KernelModule tensorCore, int maxSharedPerBlockOptin) {
     this.module = module;
+    this.tensorCore = tensorCore;
     module.require(names());
+    if (tensorCore != null) tensorCore.require(List.of(TENSOR_CORE_KERNEL));
     if (maxSharedPerBlockOptin < ATTENTION_SHARED_BYTES) {
       throw new CudaException("the attention kernel needs " + ATTENTION_SHARED_BYTES + " bytes of shared memory per block;"
           + " this GPU allows " + maxSharedPerBlockOptin);
@@ -50,9 +65,34 @@ public final class EncoderKernels {
   }
 
   /** The CUDA C source. */
-  public static String source() {
-    try (InputStream in = EncoderKernels.class.getResourceAsStream(SOURCE)) {
-      if (in == null) throw new IllegalStateException("resource " + SOURCE + " missing from the jar");
+  public static String source() { return resource(SOURCE); }
+
+  /** The tensor-core attention's CUDA C source. */
+  public static String tensorCoreSource() { return resource(TENSOR_CORE_SOURCE); }
+
+  /** Whether bf16 global attention runs on tensor cores. */
+  public boolean tensorCoreAttention() { return tensorCore != null; }
+
+  /**
+   * The tensor-core attention module for a GPU with bf16 mma (compute capability 8.0 or later), compiled or taken
+   * from the cache; null when the GPU is older or the module cannot be built (logged: global attention then runs on
+   * CUDA cores, as in f32).
+   */
+  public static KernelModule loadTensorCore(KernelCompiler compiler, Cuda cuda, System.Logger log) {
+    if (cuda.device().ccMajor() < 8) return null;
+    try {
+      KernelModule m = compiler.load("attention_tc", tensorCoreSource());
+      m.require(List.of(TENSOR_CORE_KERNEL));
+      return m;
+    } catch (RuntimeException e) {
+      log.log(System.Logger.Level.WARNING, "tensor-core attention unavailable, global attention on CUDA cores: " + e.getMessage());
+      return null;
+    }
+  }
+
+  private static String resource(String path) {
+    try (InputStream in = EncoderKernels.class.getResourceAsStream(path)) {
+      if (in == null) throw new IllegalStateException("resource " + path + " missing from the jar");
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -102,9 +142,14 @@ public final class EncoderKernels {
     if (splits < 1 || splits > tiles || (win > 0 && splits != 1) || (splits > 1 && (partO == 0 || partMl == 0))) {
       throw new IllegalArgumentException("attention: " + splits + " key splits for " + tiles + " key tiles (windowed: 1)");
     }
-    int gy = win > 0 ? (hp / win) * (wp / win) : splits;
-    typed("attention", out).launch(s, tiles, gy, b * heads, 256, ATTENTION_SHARED_BYTES, qkv, o, hp, wp, heads, win, scale,
-        splits, partO, partMl);
+    if (tensorCore != null && out == Precision.BF16 && win == 0) {
+      tensorCore.kernel(TENSOR_CORE_KERNEL).launch(s, tiles, splits, b * heads, 128, 0, qkv, o, hp, wp, heads, scale, splits,
+          partO, partMl);
+    } else {
+      int gy = win > 0 ? (hp / win) * (wp / win) : splits;
+      typed("attention", out).launch(s, tiles, gy, b * heads, 256, ATTENTION_SHARED_BYTES, qkv, o, hp, wp, heads, win,
+          scale, splits, partO, partMl);
+    }
     if (splits > 1) {
       typed("attention_combine", out).launch1d(s, (long) b * heads * n * 64, partO, partMl, o, b, heads, n, splits);
     }

@@ -300,6 +300,16 @@ __device__ void attention_combine(const float* __restrict__ part_o, const float*
 template <typename T>
 __device__ void swiglu(const float* __restrict__ gu, T* __restrict__ hout, int m, int f) {
   long long total = (long long) m * f;
+  if (total <= (1LL << 30)) {                   // 32-bit index arithmetic: 64-bit division dominated this kernel
+    int tot = (int) total, step = (int) thread_count();
+    for (int e = (int) thread_index(); e < tot; e += step) {
+      int r = e / f, col = e - r * f;
+      const float* row = gu + (long long) r * 2 * f;
+      float g = row[col], u = row[f + col];
+      put(hout + e, g / (1.0f + expf(-g)) * u);
+    }
+    return;
+  }
   for (long long e = thread_index(); e < total; e += thread_count()) {
     long long r = e / f;
     int col = (int) (e % f);
