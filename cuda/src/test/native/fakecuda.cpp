@@ -1,7 +1,7 @@
 // A CPU stand-in for libcuda.so.1, libnvrtc, libcublas and libcublasLt, for testing the whole Java CUDA stack
 // (FFM bindings, NVRTC cache, encoder orchestration, CUDA graphs, checks) on machines without a GPU
-// (FakeCudaStackTest). It runs the real kernel source, encoder.cu, compiled as C++: each block's 256 threads are a
-// pool of host threads with barriers for __syncthreads and warp shuffles. Streams run work at once unless captured,
+// (FakeCudaStackTest, FakeCudaLmTest). It runs the real kernel sources, encoder.cu and lm.cu, compiled as C++: each
+// block's threads (32 to 256) are a pool of host threads with barriers for __syncthreads and warp shuffles. Streams run work at once unless captured,
 // then replay it as a graph. GEMMs are plain loops that check their arguments as cuBLAS documents them.
 // Device memory is host memory, filled with NaN bytes on allocation so that reads of unwritten memory show.
 #include <barrier>
@@ -26,7 +26,8 @@ thread_local dim3 threadIdx, blockIdx;
 static dim3 blockDim, gridDim;
 alignas(16) float smem[4 * 64 * 68 + 16];
 static constexpr int kThreads = 256;
-static std::barrier<>* block_barrier;
+static std::barrier<>* block_barrier;                         // the current launch's: blockDim.x threads
+static std::barrier<>* block_barriers[kThreads / 32 + 1];     // by block size / 32
 static std::barrier<>* warp_barrier[kThreads / 32];
 static float xchg[kThreads / 32][32];
 
@@ -49,6 +50,9 @@ static inline float __uint_as_float(unsigned u) { float f; std::memcpy(&f, &u, 4
 static inline float __int_as_float(int i) { float f; std::memcpy(&f, &i, 4); return f; }
 static inline float __fmul_rn(float a, float b) { return a * b; }
 static inline float __fadd_rn(float a, float b) { return a + b; }
+static inline float __fsub_rn(float a, float b) { return a - b; }
+static inline void __syncwarp() { warp_barrier[threadIdx.x / 32]->arrive_and_wait(); }
+static inline int atomicAdd(int* p, int v) { return __atomic_fetch_add(p, v, __ATOMIC_RELAXED); }
 using std::erf;
 
 
@@ -57,6 +61,17 @@ using std::sqrt;
 using std::min;
 
 #include "encoder.cu"
+
+// lm.cu in its own namespace (it repeats encoder.cu's small helpers); its __shared__ arrays become static locals,
+// one per kernel, which is shared memory as long as one block runs at a time (launch_mutex, the pool).
+namespace lm {
+#undef __shared__
+#define __shared__ static
+using std::remainder;
+#include "lm.cu"
+#undef __shared__
+#define __shared__
+}  // namespace lm
 
 // ---- kernel registry: name → a launcher that copies the argument values (as cuLaunchKernel does) -------------------
 using Bound = std::function<void()>;
@@ -74,7 +89,17 @@ static Binder binder(void (*f)(A...)) {
 static const std::map<std::string, Binder> kernels = {
     K(add_bias_pos), K(qkv_bias_rope), K(image_block_embed),
     K(patch_u8_f32), K(patch_pix_f32), K(residual_rmsnorm_f32), K(attention_f32), K(attention_combine_f32), K(swiglu_f32), K(unfold_f32), K(bias_gelu_f32),
-    K(patch_u8_bf16), K(patch_pix_bf16), K(residual_rmsnorm_bf16), K(attention_bf16), K(attention_combine_bf16), K(swiglu_bf16), K(unfold_bf16), K(bias_gelu_bf16)};
+    K(patch_u8_bf16), K(patch_pix_bf16), K(residual_rmsnorm_bf16), K(attention_bf16), K(attention_combine_bf16), K(swiglu_bf16), K(unfold_bf16), K(bias_gelu_bf16),
+    {"norm_rope", binder(lm::norm_rope)}, {"add_position_bias", binder(lm::add_position_bias)},
+    {"compress", binder(lm::compress)}, {"ring_store", binder(lm::ring_store)}, {"ring_copy", binder(lm::ring_copy)},
+    {"indexer_scores", binder(lm::indexer_scores)}, {"topk", binder(lm::topk)}, {"attention", binder(lm::attention)},
+    {"rebase_rows", binder(lm::rebase_rows)}};
+// Kernels that need their block's threads at once (__syncthreads, shuffles); the others run thread by thread.
+static bool cooperative(const std::string& n) {
+  if (n.rfind("attention_combine", 0) == 0) return false;
+  return n.rfind("attention", 0) == 0 || n.rfind("residual_rmsnorm", 0) == 0 || n == "norm_rope" || n == "compress"
+      || n == "indexer_scores" || n == "topk";
+}
 
 // ---- a pool of 256 threads that runs one block at a time ----------------------------------------------------------
 struct Pool {
@@ -83,7 +108,7 @@ struct Pool {
   Bound job;
   bool quit = false;
   Pool() {
-    block_barrier = new std::barrier<>(kThreads);
+    for (int i = 1; i <= kThreads / 32; i++) block_barriers[i] = new std::barrier<>(i * 32);
     for (auto& w : warp_barrier) w = new std::barrier<>(32);
     for (int t = 0; t < kThreads; t++) {
       threads.emplace_back([this, t] {
@@ -92,7 +117,7 @@ struct Pool {
           if (quit) return;
           threadIdx.x = t;
           blockIdx = current;
-          job();
+          if (t < (int) blockDim.x) job();
           done.arrive_and_wait();
         }
       });
@@ -100,23 +125,24 @@ struct Pool {
   }
   dim3 current;
   // Kernels without __syncthreads or shuffles run their threads one after another on the caller's thread.
-  static void run_serial(dim3 grid, const Bound& k) {
+  static void run_serial(dim3 grid, unsigned block, const Bound& k) {
     gridDim = grid;
-    blockDim = dim3{kThreads, 1, 1};
+    blockDim = dim3{block, 1, 1};
     for (unsigned z = 0; z < grid.z; z++)
       for (unsigned y = 0; y < grid.y; y++)
         for (unsigned x = 0; x < grid.x; x++) {
           blockIdx = dim3{x, y, z};
-          for (unsigned t = 0; t < (unsigned) kThreads; t++) {
+          for (unsigned t = 0; t < block; t++) {
             threadIdx.x = t;
             k();
           }
         }
   }
-  void run_grid(dim3 grid, const Bound& k) {
+  void run_grid(dim3 grid, unsigned block, const Bound& k) {
     job = k;
     gridDim = grid;
-    blockDim = dim3{kThreads, 1, 1};
+    blockDim = dim3{block, 1, 1};
+    block_barrier = block_barriers[block / 32];
     for (unsigned z = 0; z < grid.z; z++)
       for (unsigned y = 0; y < grid.y; y++)
         for (unsigned x = 0; x < grid.x; x++) {
@@ -224,16 +250,16 @@ CUresult cuModuleUnload(void*) { return 0; }
 CUresult cuFuncSetAttribute(void*, int attr, int value) { return attr == 8 && value > (int) sizeof(smem) ? 1 : 0; }
 CUresult cuLaunchKernel(void* f, unsigned gx, unsigned gy, unsigned gz, unsigned bx, unsigned by, unsigned bz,
     unsigned shared, void* st, void** params, void** extra) {
-  if (bx != (unsigned) kThreads || by != 1 || bz != 1 || extra || shared > sizeof(smem) || gx == 0 || gy == 0 || gz == 0) return 1;
+  if (bx == 0 || bx > (unsigned) kThreads || bx % 32 != 0 || by != 1 || bz != 1 || extra || shared > sizeof(smem) || gx == 0
+      || gy == 0 || gz == 0) return 1;
   auto* entry = static_cast<const std::pair<const std::string, Binder>*>(f);
   Bound k = entry->second(params);
-  bool cooperative = (entry->first.rfind("attention", 0) == 0 && entry->first.rfind("attention_combine", 0) != 0)
-      || entry->first.rfind("residual_rmsnorm", 0) == 0;
+  bool coop = cooperative(entry->first);
   dim3 grid{gx, gy, gz};
-  enqueue(st, [k, grid, cooperative] {
+  enqueue(st, [k, grid, bx, coop] {
     std::lock_guard<std::mutex> g(launch_mutex);
-    if (cooperative) pool().run_grid(grid, k);
-    else Pool::run_serial(grid, k);
+    if (coop) pool().run_grid(grid, bx, k);
+    else Pool::run_serial(grid, bx, k);
   });
   return 0;
 }

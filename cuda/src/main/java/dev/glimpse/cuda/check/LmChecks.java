@@ -86,54 +86,90 @@ final class LmChecks {
 
   private Measured sessions(GlimpseModel cpuModel, GlimpseModel gpuModel) {
     LanguageModel lm = gpuModel.lm();
-    int d = lm.config().hiddenSize();
-    try (FrameContext shape = cpuModel.newContext(1); LmSession cpu = new LmSession.Cpu(cpuModel.lm());
-        LmSession gpu = gpuModel.lmSessions().open(lm)) {
-      double worst = 0;
-      List<Long> starts = new ArrayList<>();
-      int[] probe = {1007, 1009, 3, 17, 1010, 1008};
-      for (int f = 0; f < 6; f++) {
-        int nh = f % 2 == 0 ? 9 : 7, nw = f % 2 == 0 ? 9 : 12;                          // 81 rows or a 16:9 grid
-        FrameContext.Chunk c = shape.frameChunk(f, nh, nw, cpu.position(), f == 0);
-        float[] rows = new float[nh * nw * d];
-        for (int i = 0; i < rows.length; i++) rows[i] = (float) rnd.nextGaussian();
-        starts.add(cpu.position());
-        cpu.feed(c.ids(), c.imageRow(), rows, c.spanFrom(), c.spanTo(), false);
-        gpu.feed(c.ids(), c.imageRow(), rows, c.spanFrom(), c.spanTo(), false);
-        if (f == 3) {                                                                  // keep the last two frames
-          cpu.evictBefore(starts.get(2));
-          gpu.evictBefore(starts.get(2));
-        }
-        if (f == 4) {
-          cpu.rebase(64);
-          gpu.rebase(64);
-        }
-        worst = Math.max(worst, probe(cpu, gpu, probe, "frame " + f));
-        for (int i = 0; i < lm.config().layers(); i++) {
-          if (cpu.entries(i) != gpu.entries(i) || cpu.indexerKeyRows(i) != gpu.indexerKeyRows(i)) {
-            throw new AssertionError("frame " + f + " layer " + i + ": entries " + gpu.entries(i) + " / keys "
-                + gpu.indexerKeyRows(i) + " on the GPU, " + cpu.entries(i) + " / " + cpu.indexerKeyRows(i) + " on the CPU");
-          }
-        }
-      }
-      if (cpu.position() != gpu.position()) throw new AssertionError("positions differ after rewinds");
-      cpu.mark();
-      gpu.mark();
-      float[] a = cpu.feed(probe, new int[probe.length], null, 0, 0, true), b = gpu.feed(probe, new int[probe.length], null, 0, 0, true);
-      for (int step = 0; step < 30; step++) {
-        worst = Math.max(worst, CheckReport.relError(b, a));
-        int ta = argmax(a), tb = argmax(b);
-        if (ta != tb) throw new AssertionError("greedy decode step " + step + ": CPU picks " + ta + ", GPU " + tb);
-        a = cpu.feed(new int[] {ta}, new int[1], null, 0, 0, true);
-        b = gpu.feed(new int[] {tb}, new int[1], null, 0, 0, true);
-      }
-      cpu.rewind();
-      gpu.rewind();
-      return new Measured(worst, "6 frames (" + cpu.entries(1) + " CSA entries held at the end), 30 decode steps");
+    try (LmSession cpu = new LmSession.Cpu(cpuModel.lm()); LmSession gpu = gpuModel.lmSessions().open(lm)) {
+      return compareSessions(cpu, gpu, lm.config(), 6, 81, 108, 30, rnd);
     }
   }
 
-  private static double probe(LmSession cpu, LmSession gpu, int[] ids, String where) {
+  /**
+   * Feeds {@code cpu} and {@code gpu} the same {@code frames} frame-like chunks ({@link #syntheticFrame}: alternately
+   * {@code small} and {@code large} image rows, random aligner rows), evicting all but the last two frames after
+   * the fourth and re-basing by 64 after the fifth; after every frame a 6-token probe asked on a mark (then rewound)
+   * must give the same logits (relative error ≤ {@value #LOGITS}) and both must hold the same entries and keys; then
+   * {@code steps} greedy decode steps must pick the same tokens. Returns the largest logits error.
+   */
+  static Measured compareSessions(LmSession cpu, LmSession gpu, dev.glimpse.csa.LmConfig cfg, int frames, int small,
+      int large, int steps, Random rnd) {
+    int d = cfg.hiddenSize();
+    double worst = 0;
+    List<Long> starts = new ArrayList<>();
+    int[] probe = {1007, 1009, 3, 17, 1010, 1008};
+    for (int f = 0; f < frames; f++) {
+      int n = f % 2 == 0 ? small : large;
+      FrameContext.Chunk c = syntheticFrame(cfg.vocabSize(), f, n, f == 0);
+      float[] rows = new float[n * d];
+      for (int i = 0; i < rows.length; i++) rows[i] = (float) rnd.nextGaussian();
+      starts.add(cpu.position());
+      cpu.feed(c.ids(), c.imageRow(), rows, c.spanFrom(), c.spanTo(), false);
+      gpu.feed(c.ids(), c.imageRow(), rows, c.spanFrom(), c.spanTo(), false);
+      if (f == 3) {                                                                  // keep the last two frames
+        cpu.evictBefore(starts.get(2));
+        gpu.evictBefore(starts.get(2));
+      }
+      if (f == 4) {
+        cpu.rebase(64);
+        gpu.rebase(64);
+      }
+      worst = Math.max(worst, probe(cpu, gpu, probe, "frame " + f));
+      for (int i = 0; i < cfg.layers(); i++) {
+        if (cpu.entries(i) != gpu.entries(i) || cpu.indexerKeyRows(i) != gpu.indexerKeyRows(i)) {
+          throw new AssertionError("frame " + f + " layer " + i + ": entries " + gpu.entries(i) + " / keys "
+              + gpu.indexerKeyRows(i) + " on the GPU, " + cpu.entries(i) + " / " + cpu.indexerKeyRows(i) + " on the CPU");
+        }
+      }
+    }
+    if (cpu.position() != gpu.position()) throw new AssertionError("positions differ after rewinds");
+    cpu.mark();
+    gpu.mark();
+    float[] a = cpu.feed(probe, new int[probe.length], null, 0, 0, true), b = gpu.feed(probe, new int[probe.length], null, 0, 0, true);
+    for (int step = 0; step < steps; step++) {
+      worst = Math.max(worst, CheckReport.relError(b, a));
+      int ta = argmax(a), tb = argmax(b);
+      if (ta != tb) throw new AssertionError("greedy decode step " + step + ": CPU picks " + ta + ", GPU " + tb);
+      a = cpu.feed(new int[] {ta}, new int[1], null, 0, 0, true);
+      b = gpu.feed(new int[] {tb}, new int[1], null, 0, 0, true);
+    }
+    cpu.rewind();
+    gpu.rewind();
+    int csa = cfg.layerTypes().indexOf(dev.glimpse.csa.LayerType.CSA);
+    return new Measured(worst, frames + " frames (" + (csa < 0 ? 0 : cpu.entries(csa)) + " CSA entries held at the end, top-k "
+        + cfg.attention().indexTopk() + "), " + steps + " decode steps");
+  }
+
+  /**
+   * A frame's chunk shaped as {@link FrameContext} lays one out ({@code [<|bos|>] <|frame|> TAG}, then START, n
+   * IMAGE slots with a NEWLINE after every 9, END; the image span from START to END), taking aligner rows 0 … n−1.
+   */
+  static FrameContext.Chunk syntheticFrame(int vocab, int tag, int n, boolean bos) {
+    List<Integer> ids = new ArrayList<>(), rowOf = new ArrayList<>();
+    if (bos) ids.add(1001);
+    ids.add(1005);
+    ids.add(tag % 1000);
+    int spanFrom = ids.size();
+    ids.add(vocab);                                                                 // START
+    for (int i = 0; i < n; i++) {
+      while (rowOf.size() < ids.size()) rowOf.add(-1);
+      ids.add(vocab + 2);                                                           // IMAGE
+      rowOf.add(i);
+      if (i % 9 == 8) ids.add(vocab + 3);                                           // NEWLINE
+    }
+    ids.add(vocab + 4);                                                             // END
+    while (rowOf.size() < ids.size()) rowOf.add(-1);
+    return new FrameContext.Chunk(ids.stream().mapToInt(Integer::intValue).toArray(),
+        rowOf.stream().mapToInt(Integer::intValue).toArray(), spanFrom, ids.size());
+  }
+
+  static double probe(LmSession cpu, LmSession gpu, int[] ids, String where) {
     cpu.mark();
     gpu.mark();
     float[] a = cpu.feed(ids, new int[ids.length], null, 0, 0, true), b = gpu.feed(ids, new int[ids.length], null, 0, 0, true);

@@ -320,13 +320,15 @@ extern "C" __global__ void topk(const float* __restrict__ scores, int n_cols, in
 // (positions a … b−1: the sliding window, widened to the whole image span for span tokens), the query's compressed
 // entries (HCA: all visible; CSA: picked [T, k] row j, or all visible when picked is null; sliding: none) and the
 // sink; out [T, H, D] = Σ p_s · key_s. Raw keys at positions ≥ pos0 are chunk rows of kv [T, D], older ones rows of
-// the raw ring (pos mod wslots). Each thread keeps an online softmax over its keys; the block merges them.
+// the raw ring (pos mod wslots). Each thread keeps an online softmax over its keys; the block merges them in shared
+// memory. 128 threads.
 extern "C" __global__ void attention(const float* __restrict__ q, const float* __restrict__ kv,
     const float* __restrict__ raw_ring, int wslots, const float* __restrict__ entries, int cap, long long first_w,
     const int* __restrict__ picked, int k, long long pos0, int m, int span_from, int span_to, int window,
     const float* __restrict__ sinks, float scale, int heads, float* __restrict__ out) {
   __shared__ float qs[64];
-  __shared__ float part[4][66];
+  __shared__ float red_m[128], red_l[128];
+  __shared__ float red_acc[128 * 65];
   int j = blockIdx.x, h = blockIdx.y, t = threadIdx.x;
   long long p = pos0 + j;
   if (t < 64) qs[t] = q[((long long) j * heads + h) * 64 + t];
@@ -369,38 +371,23 @@ extern "C" __global__ void attention(const float* __restrict__ q, const float* _
     for (int c = 0; c < 64; c++) acc[c] = acc[c] * corr + e * key[c];
     mx = nm;
   }
-  // Merge the threads of each warp, then the 4 warps.
-  for (int o = 16; o > 0; o >>= 1) {
-    float om = __shfl_xor_sync(0xffffffffu, mx, o), ol = __shfl_xor_sync(0xffffffffu, l, o);
-    float nm = fmaxf(mx, om);
-    float c1 = nm == neg_inf() ? 0.0f : expf(mx - nm), c2 = nm == neg_inf() ? 0.0f : expf(om - nm);
+  // Merge the 128 threads' (max, sum, acc) through shared memory, with the sink in the maximum and the sum.
+  red_m[t] = mx;
+  __syncthreads();
+  float gm = sinks[h];
+  for (int i = 0; i < (int) blockDim.x; i++) gm = fmaxf(gm, red_m[i]);
+  float c = mx == neg_inf() ? 0.0f : expf(mx - gm);
 #pragma unroll
-    for (int c = 0; c < 64; c++) acc[c] = acc[c] * c1 + __shfl_xor_sync(0xffffffffu, acc[c], o) * c2;
-    l = l * c1 + ol * c2;
-    mx = nm;
-  }
-  int warp = t >> 5, lane = t & 31;
-  if (lane == 0) {
-    part[warp][64] = mx;
-    part[warp][65] = l;
-  }
-  if (lane == 0) {                                            // every lane holds the warp's merged acc
-#pragma unroll
-    for (int c = 0; c < 64; c++) part[warp][c] = acc[c];
-  }
+  for (int ch = 0; ch < 64; ch++) red_acc[t * 65 + ch] = acc[ch] * c;
+  red_l[t] = l * c;
   __syncthreads();
   if (t < 64) {
-    float sink = sinks[h];
-    float gm = sink;
-    for (int w = 0; w < 4; w++) gm = fmaxf(gm, part[w][64]);
-    float denom = expf(sink - gm), num = 0.0f;
-    for (int w = 0; w < 4; w++) {
-      float wm = part[w][64];
-      float c = wm == neg_inf() ? 0.0f : expf(wm - gm);
-      denom += part[w][65] * c;
-      num += part[w][t] * c;
+    float num = 0.0f, den = expf(sinks[h] - gm);
+    for (int i = 0; i < (int) blockDim.x; i++) {
+      num += red_acc[i * 65 + t];
+      den += red_l[i];
     }
-    out[((long long) j * heads + h) * 64 + t] = num / denom;
+    out[((long long) j * heads + h) * 64 + t] = num / den;
   }
 }
 

@@ -7,7 +7,6 @@ import dev.glimpse.cuda.Cuda;
 import dev.glimpse.cuda.CudaLibraries;
 import dev.glimpse.cuda.Precision;
 import dev.glimpse.cuda.encoder.CudaVisionEncoder;
-import dev.glimpse.cuda.encoder.EncoderKernels;
 import dev.glimpse.encoder.Probe;
 import dev.glimpse.encoder.VisionEncoder;
 import dev.glimpse.tensor.Kernels;
@@ -17,9 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -36,19 +33,7 @@ class FakeCudaStackTest {
 
   @BeforeAll
   static void build() throws Exception {
-    Path gxx = Path.of("/usr/bin/g++");
-    Assumptions.assumeTrue(Files.isExecutable(gxx), "no /usr/bin/g++: the CPU stand-in for the CUDA libraries is not built");
-    dir = Files.createTempDirectory("glimpse-fakecuda");
-    Files.writeString(dir.resolve("encoder.cu"), EncoderKernels.source());
-    Path lib = dir.resolve("libfakecuda.so");
-    Process p = new ProcessBuilder(gxx.toString(), "-std=c++20", "-O2", "-fPIC", "-shared", "-pthread", "-ffp-contract=off",
-        "-Wno-unknown-pragmas", "-I" + dir, Path.of("src/test/native/fakecuda.cpp").toAbsolutePath().toString(), "-o", lib.toString())
-        .redirectErrorStream(true).start();
-    String log = new String(p.getInputStream().readAllBytes());
-    assertTrue(p.waitFor(300, TimeUnit.SECONDS) && p.exitValue() == 0, "g++ failed:\n" + log);
-    for (String name : List.of("libcuda.so.1", "libnvrtc.so.13", "libcublasLt.so.13", "libcublas.so.13")) {
-      Files.createSymbolicLink(dir.resolve(name), lib);
-    }
+    dir = FakeCuda.libraryDir();
     cuda = Cuda.open(CudaLibraries.Search.in(List.of(dir)), 0);
   }
 
