@@ -8,9 +8,9 @@ import java.util.Objects;
  *
  * @param modelDir folder of the model (weights and tokenizer), relative to the working directory. Default
  *     {@code models/glimpse-tiny}.
- * @param backend where frames are encoded, chosen once at start-up and logged: {@code cuda} (the GPU; start-up fails
- *     naming what is missing without one), {@code cpu}, or {@code auto} (the GPU when it opens, else the CPU). The
- *     language model runs on the CPU either way for now (cuda/README.md).
+ * @param backend where frames are encoded and the language model runs, chosen once at start-up and logged:
+ *     {@code cuda} (the GPU; start-up fails naming what is missing without one), {@code cpu}, or {@code auto} (the GPU
+ *     when it opens, else the CPU) (cuda/README.md).
  * @param threads CPU threads for the engine, 0 = one per core. Raising it speeds CPU encoding up to the core count
  *     but competes with decoding and the event loop; on a small robot computer leave a core for ingest.
  * @param contextFrames frames kept in each stream's multi-frame context (the KV cache), 1..100000. Raising it lets

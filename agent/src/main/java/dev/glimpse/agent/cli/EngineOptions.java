@@ -21,8 +21,8 @@ public final class EngineOptions {
   Path model;
 
   @Option(names = "--backend", defaultValue = "auto", paramLabel = "auto|cpu|cuda", description = {
-      "where frames are encoded: cuda (the GPU; fails at start-up without one), cpu, or auto (the GPU when one is usable,",
-      "else the CPU, with the reason printed). The language model runs on the CPU either way. Default: ${DEFAULT-VALUE}"})
+      "where frames are encoded and the language model runs: cuda (the GPU; fails at start-up without one), cpu, or",
+      "auto (the GPU when one is usable, else the CPU, with the reason printed). Default: ${DEFAULT-VALUE}"})
   String backend;
 
   @Option(names = "--precision", defaultValue = "f32", paramLabel = "f32|tf32|bf16", description = {
@@ -75,8 +75,8 @@ public final class EngineOptions {
     }
     GlimpseModel m = GlimpseModel.load(modelDir(), k, sel.factory(), sel.lm());
     mixee.commandLine().getErr().println("glimpse " + mixee.name() + ": " + sel.summary() + "; frames on "
-        + m.frameEncoder().describe() + "; the language model on the CPU (" + k.name() + " kernels, " + threadCount()
-        + " threads; no CUDA language model yet)");
+        + m.frameEncoder().describe() + "; the language model on " + sel.lm().describe() + " (CPU: " + k.name()
+        + " kernels, " + threadCount() + " threads)");
     return m;
   }
 }

@@ -85,7 +85,7 @@ public final class AgentRuntime implements AutoCloseable {
       throw ex;
     }
     LOG.log(System.Logger.Level.INFO, "engine: " + backend.summary() + "; frames on " + model.frameEncoder().describe()
-        + "; the language model on the CPU (" + kernels.name() + " kernels; no CUDA language model yet)");
+        + "; the language model on " + model.lmSessions().describe() + " (CPU kernels: " + kernels.name() + ")");
     RosPublishing ros = null;
     if (config.ros().enabled()) {
       try {

@@ -124,8 +124,9 @@ public final class SimCommand implements Callable<Integer> {
       if (!problems.isEmpty()) throw new CommandLine.ParameterException(spec.commandLine(), String.join("; ", problems));
       SeqInfo info = gt == null ? null : SeqInfo.read(gt.resolve("seqinfo.ini"));
       int expected = frames > 0 ? frames : info != null ? info.seqLength() : 0;
-      err.printf("glimpse sim: %s on %s, frames on %s, language model on the CPU (%s kernels, %d threads), context %d frames, queries %s%n",
-          model.name(), video, model.frameEncoder().describe(), kernels.name(), engine.threadCount(), context,
+      err.printf("glimpse sim: %s on %s, frames on %s, language model on %s (CPU: %s kernels, %d threads), context %d frames, queries %s%n",
+          model.name(), video, model.frameEncoder().describe(), model.lmSessions().describe(), kernels.name(),
+          engine.threadCount(), context,
           standing.stream().map(q -> q.query().text()).toList());
       SimRecorder rec = new SimRecorder(expected, err, System::nanoTime);
       RosPublishing publishing = null;

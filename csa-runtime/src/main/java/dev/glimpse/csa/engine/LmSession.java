@@ -58,6 +58,9 @@ public interface LmSession extends AutoCloseable {
 
     LmSession open(LanguageModel lm);
 
+    /** For logs: where sessions run, e.g. {@code cpu}. */
+    default String describe() { return "cpu"; }
+
     /** Frees what the factory holds for its sessions (e.g. device weights). */
     @Override
     default void close() {}

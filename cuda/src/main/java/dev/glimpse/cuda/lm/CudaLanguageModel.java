@@ -75,6 +75,12 @@ public final class CudaLanguageModel implements LmSession.Factory {
     }
   }
 
+  @Override
+  public synchronized String describe() {
+    return failure != null ? "cpu (the CUDA language model could not start: " + failure + ")"
+        : "cuda (" + cuda.device().name() + ", f32, the KV context in device memory)";
+  }
+
   /** Device bytes of the uploaded weights (0 before the first session). */
   public synchronized long weightBytes() { return weights == null ? 0 : weights.bytes; }
 
