@@ -98,7 +98,7 @@ if [ -n "$java" ]; then
     step java-bench 150 "$java" "${jopts[@]}" dev.glimpse.cuda.check.GpuBenchMain --model models/glimpse-tiny --out "$OUT" \
       --cache "$OUT/kernel-cache" --size 756x756 --batches 1,8 --precisions f32,bf16,tf32 --iters 50 --warmup 10
   fi
-  [ "$parts" != encoder ] && step lm-bench 150 "$java" "${jopts[@]}" dev.glimpse.cuda.check.LmBenchMain --model models/glimpse-tiny --out "$OUT" \
+  [ "$parts" != encoder ] && step lm-bench 200 "$java" "${jopts[@]}" dev.glimpse.cuda.check.LmBenchMain --model models/glimpse-tiny --out "$OUT" \
     --cache "$OUT/kernel-cache" --scenes "$OUT/scratch/scenes-756.raw" --frames 1,100,999 --cpu-frames 100
 else
   echo "checks skipped" >> "$OUT/steps.txt"

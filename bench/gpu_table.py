@@ -41,12 +41,12 @@ def main(out: str) -> int:
         print()
         print(f"language model, {lm.get('frame_size', '?')} frames of one stream in context ({lm.get('device', '?')}; "
               f"CPU peer {lm.get('cpu_threads', '?')} threads): query = prompt prefill + greedy decode, median")
-        head = f"{'engine':6s} {'frames':>6s} {'query':15s} {'query ms':>9s} {'tokens':>6s} {'tok/s':>8s} {'append ms':>9s} {'KV MB':>8s} {'device MB':>9s}"
+        head = f"{'engine':10s} {'frames':>6s} {'query':15s} {'query ms':>9s} {'tokens':>6s} {'tok/s':>8s} {'append ms':>9s} {'KV MB':>8s} {'device MB':>9s}"
         print(head)
         print("-" * len(head))
         for r in lm.get("rows", []):
             dev = f"{r['device_bytes'] / 1e6:9.1f}" if "device_bytes" in r else f"{'-':>9s}"
-            print(f"{r['engine']:6s} {r['frames']:6d} {r['query']:15s} {r['query_ms']:9.2f} {r['tokens']:6d} "
+            print(f"{r['engine']:10s} {r['frames']:6d} {r['query']:15s} {r['query_ms']:9.2f} {r['tokens']:6d} "
                   f"{r['tokens_per_s']:8.0f} {r['append_ms']:9.2f} {r['kv_bytes'] / 1e6:8.1f} {dev}")
     elif e4:
         print("  missing:", e4)

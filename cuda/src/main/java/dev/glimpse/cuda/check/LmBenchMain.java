@@ -18,8 +18,9 @@ import java.util.Locale;
 
 /**
  * Query latency, decode speed and memory of the language model with 1 … N frames of one stream in context, CUDA
- * engine (CUDA encoder f32 + CUDA language model) and, up to --cpu-frames, the CPU engine in the same run as the
- * peer. Frames are simulator frames from a raw stream, appended in a loop; at each context size every query is asked
+ * engine (CUDA encoder f32 + CUDA language model, each decoded token replayed from a CUDA graph), up to
+ * --eager-frames the same with the decode step's kernels launched one by one, and up to --cpu-frames the CPU engine,
+ * in the same run as the peers. Frames are simulator frames from a raw stream, appended in a loop; at each context size every query is asked
  * twice untimed, then --asks times (median reported). Tokens/s = answer tokens / query time (the prompt's prefill
  * included). Device memory = the drop in free device memory since before the context was made. Writes
  * OUT/lm-bench.json and prints a table.
@@ -34,12 +35,13 @@ public final class LmBenchMain {
   private static final List<String> QUERIES = List.of("box all person", "count objects");
 
   public static void main(String[] argv) throws Exception {
-    Args a = new Args(argv, List.of("model", "out", "cache", "lib-dir", "scenes", "frames", "cpu-frames", "asks", "threads"));
+    Args a = new Args(argv, List.of("model", "out", "cache", "lib-dir", "scenes", "frames", "cpu-frames", "eager-frames",
+        "asks", "threads"));
     Path model = Path.of(a.get("model", "models/glimpse-tiny"));
     Path out = Files.createDirectories(Path.of(a.get("out", "out/gpu")));
     Path cache = Path.of(a.get("cache", out.resolve("kernel-cache").toString()));
     int[] sizes = Arrays.stream(a.get("frames", "1,100,999").split(",")).mapToInt(Integer::parseInt).sorted().toArray();
-    int cpuMax = a.getInt("cpu-frames", 100), asks = a.getInt("asks", 5);
+    int cpuMax = a.getInt("cpu-frames", 100), eagerMax = a.getInt("eager-frames", 100), asks = a.getInt("asks", 5);
     int threads = a.getInt("threads", Runtime.getRuntime().availableProcessors());
     RawFrames frames = RawFrames.read(Path.of(a.get("scenes", "")));
     System.Logger log = new ConsoleLogger("cuda", System.out);
@@ -54,15 +56,18 @@ public final class LmBenchMain {
       try (GlimpseModel gpu = LmChecks.gpuModel(cuda, model, k, cache, log)) {
         run("cuda", gpu, frames, sizes, asks, cuda, rows);
       }
+      try (GlimpseModel eager = LmChecks.gpuModel(cuda, model, k, cache, log, false)) {
+        run("cuda-eager", eager, frames, Arrays.stream(sizes).filter(n -> n <= eagerMax).toArray(), asks, cuda, rows);
+      }
       try (GlimpseModel cpu = GlimpseModel.load(model, k)) {
         int[] cpuSizes = Arrays.stream(sizes).filter(n -> n <= cpuMax).toArray();
         run("cpu", cpu, frames, cpuSizes, asks, null, rows);
       }
     }
     json.writerWithDefaultPrettyPrinter().writeValue(out.resolve("lm-bench.json").toFile(), root);
-    System.out.println(String.format(Locale.ROOT, "%-5s %6s %-15s %9s %7s %9s %9s %10s %10s", "eng", "frames", "query",
+    System.out.println(String.format(Locale.ROOT, "%-10s %6s %-15s %9s %7s %9s %9s %10s %10s", "eng", "frames", "query",
         "query_ms", "tokens", "tok/s", "append_ms", "kv_MB", "device_MB"));
-    rows.forEach(r -> System.out.println(String.format(Locale.ROOT, "%-5s %6d %-15s %9.2f %7d %9.0f %9.2f %10.1f %10s",
+    rows.forEach(r -> System.out.println(String.format(Locale.ROOT, "%-10s %6d %-15s %9.2f %7d %9.0f %9.2f %10.1f %10s",
         r.get("engine").asText(), r.get("frames").asInt(), r.get("query").asText(), r.get("query_ms").asDouble(),
         r.get("tokens").asInt(), r.get("tokens_per_s").asDouble(), r.get("append_ms").asDouble(),
         r.get("kv_bytes").asLong() / 1e6, r.has("device_bytes") ? String.format(Locale.ROOT, "%.1f",

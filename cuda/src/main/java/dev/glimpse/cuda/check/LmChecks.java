@@ -53,9 +53,15 @@ final class LmChecks {
 
   /** The GPU engine: CUDA encoder (f32) and CUDA language model. */
   static GlimpseModel gpuModel(Cuda cuda, Path modelDir, Kernels k, Path cache, System.Logger log) throws IOException {
+    return gpuModel(cuda, modelDir, k, cache, log, true);
+  }
+
+  /** The GPU engine with decode steps replayed from a CUDA graph ({@code decodeGraphs}) or launched one by one. */
+  static GlimpseModel gpuModel(Cuda cuda, Path modelDir, Kernels k, Path cache, System.Logger log, boolean decodeGraphs)
+      throws IOException {
     FrameEncoder.Factory enc = (cfg, w, cpu) -> CudaVisionEncoder.create(cuda, false, cfg, w,
         new CudaVisionEncoder.Options(Precision.F32, true, 1, cache), log);
-    return GlimpseModel.load(modelDir, k, enc, new CudaLanguageModel(cuda, cache, true, log));
+    return GlimpseModel.load(modelDir, k, enc, new CudaLanguageModel(cuda, cache, true, log).decodeGraphs(decodeGraphs));
   }
 
   void runAll(CheckReport report, List<Path> sceneFiles, Path sequenceFile) throws Exception {

@@ -33,6 +33,7 @@ public final class CudaLanguageModel implements LmSession.Factory {
   private LmKernels kernels;
   private String failure;
   private boolean closed;
+  private volatile boolean decodeGraphs = true;
 
   public CudaLanguageModel(Cuda cuda, Path kernelCache, boolean required, System.Logger log) {
     this.cuda = cuda;
@@ -47,7 +48,7 @@ public final class CudaLanguageModel implements LmSession.Factory {
     if (failure == null && loadedFor == null) load(lm);
     if (failure != null) return new LmSession.Cpu(lm);
     if (loadedFor != lm) throw new IllegalArgumentException("this CUDA language model serves one loaded model");
-    return new CudaLmSession(cuda, kernels, weights, lm.config());
+    return new CudaLmSession(cuda, kernels, weights, lm.config(), decodeGraphs);
   }
 
   private void load(LanguageModel lm) {
@@ -79,6 +80,15 @@ public final class CudaLanguageModel implements LmSession.Factory {
   public synchronized String describe() {
     return failure != null ? "cpu (the CUDA language model could not start: " + failure + ")"
         : "cuda (" + cuda.device().name() + ", f32, the KV context in device memory)";
+  }
+
+  /**
+   * Whether sessions opened from now on replay each decoded token from a captured CUDA graph (default; one launch
+   * instead of ~170) or launch its kernels one by one (for comparison).
+   */
+  public CudaLanguageModel decodeGraphs(boolean on) {
+    decodeGraphs = on;
+    return this;
   }
 
   /** Device bytes of the uploaded weights (0 before the first session). */

@@ -5,6 +5,7 @@ import dev.glimpse.csa.LayerType;
 import dev.glimpse.csa.LmConfig;
 import dev.glimpse.csa.engine.LmSession;
 import dev.glimpse.cuda.Cuda;
+import dev.glimpse.cuda.CudaGraph;
 import dev.glimpse.cuda.CudaStream;
 import dev.glimpse.cuda.DeviceBuffer;
 import dev.glimpse.cuda.Driver;
@@ -27,7 +28,7 @@ import java.util.List;
  * Legend: T tokens, d width, H heads, D head dim, d_q q latent, F MLP hidden, V vocabulary, W window, m rate,
  * H_I / D_I indexer heads / dim, k top-k, g groups, d_g group width.
  */
-final class CudaLmSession implements LmSession {
+public final class CudaLmSession implements LmSession {
   private static final int FIRST_CAPACITY = 256;   // compressed rows per ring at start; doubles as needed
 
   /** A growing ring of compressed rows: window W in row W mod cap; windows first … emitted−1 are held. */
@@ -55,6 +56,7 @@ final class CudaLmSession implements LmSession {
       free(buf);
       buf = next;
       cap = n;
+      layout++;
     }
   }
 
@@ -100,13 +102,22 @@ final class CudaLmSession implements LmSession {
   private long position, base, savedPosition = -1, savedBase;
   private boolean closed;
 
+  // The captured decode step (one token, logits back): replayed while the buffers it captured stay (layout).
+  private final DeviceBuffer dyn;              // {pos0, base, first window of each layer} (longs), read by the kernels
+  private final PinnedBuffer dynHost;
+  private CudaGraph decodeGraph;
+  private long layout, decodeLayout = -1;
+  private boolean graphs;
+  private long replays;
+
   // Chunk scratch, sized for capT tokens (grown on demand).
   private int capT;
   private DeviceBuffer h, x, attnOut, mlpOut, c, q, kv, ck, cg, iq, iw, o, mid, gu, g, picked, slots, rows;
   private PinnedBuffer staging;
   private DeviceBuffer scores;                 // (SELECT_ROWS, n) indexer scores
 
-  CudaLmSession(Cuda cuda, LmKernels kernels, DeviceLmWeights dw, LmConfig cfg) {
+  CudaLmSession(Cuda cuda, LmKernels kernels, DeviceLmWeights dw, LmConfig cfg, boolean decodeGraphs) {
+    this.graphs = decodeGraphs;
     this.cuda = cuda;
     this.driver = cuda.driver();
     this.kernels = kernels;
@@ -138,6 +149,8 @@ final class CudaLmSession implements LmSession {
       logitsHost = new PinnedBuffer(driver, 4L * cfg.vocabSize());
       for (DeviceLmWeights.Layer l : dw.layers) layers.add(new Layer(l));
       for (Layer l : layers) driver.memsetAsync(l.raw.ptr(), (byte) 0, l.raw.bytes(), s());
+      dyn = alloc(8L * (2 + layers.size()));
+      dynHost = new PinnedBuffer(driver, dyn.bytes());
       scratch(512);
       scores = alloc(4L * LmKernels.SELECT_ROWS * 1024);
       stream.synchronize();
@@ -196,6 +209,7 @@ final class CudaLmSession implements LmSession {
     rows = alloc(rowBytes * d);
     staging = new PinnedBuffer(driver, rowBytes * (d + 1));
     capT = t;
+    layout++;
   }
 
   @Override
@@ -228,6 +242,7 @@ final class CudaLmSession implements LmSession {
       }
     }
     cuda.makeCurrent();
+    if (t == 1 && nRows == 0 && spanFrom == spanTo && wantLogits && graphs) return decodeStep(slot[0]);
     if (t > capT || nRows > capT) scratch(Math.max(Math.max(t, nRows), 2 * capT));
     stream.synchronize();                               // the staging buffer is free again
     MemorySegment st = staging.segment();
@@ -235,13 +250,83 @@ final class CudaLmSession implements LmSession {
     if (nRows > 0) MemorySegment.copy(imageRows, 0, st, ValueLayout.JAVA_FLOAT, 4L * capT, nRows * d);
     driver.copyToDeviceAsync(slots.ptr(), st, 4L * t, s());
     if (nRows > 0) driver.copyToDeviceAsync(rows.ptr(), st.asSlice(4L * capT), 4L * nRows * d, s());
-    kernels.embed(s(), rows.ptr(), slots.ptr(), dw.table, h.ptr(), t, d);
+    forward(t, position, spanFrom, spanTo, wantLogits, 0);
+    position += t;
+    if (!wantLogits) return null;
+    stream.synchronize();
+    return logitsHost.segment().asSlice(0, 4L * v).toArray(ValueLayout.JAVA_FLOAT);
+  }
 
-    long pos0 = position;
+  /**
+   * One token through a captured graph of {@link #forward}: the token's slot and {pos0, base, first windows} go up
+   * from pinned memory inside the graph, the logits come down into pinned memory; the host then advances the
+   * counters the kernels advanced on the device. The graph is captured again when a buffer it uses was reallocated
+   * (a ring grew). A capture that fails turns graphs off for this session (logged) and the step runs eagerly.
+   */
+  private float[] decodeStep(int slot) {
+    int v = cfg.vocabSize(), d = cfg.hiddenSize();
+    for (Layer l : layers) {
+      for (Ring r : new Ring[] {l.main, l.keys}) if (r != null) r.ensure(r.held() + 1);
+    }
+    long keysCap = 0;
+    for (Layer l : layers) if (l.keys != null) keysCap = Math.max(keysCap, l.keys.cap);
+    if (scores.bytes() < 4L * keysCap) {
+      stream.synchronize();
+      free(scores);
+      scores = alloc(4L * Math.max(keysCap, LmKernels.SELECT_ROWS * 1024L));
+      layout++;
+    }
+    stream.synchronize();                               // pinned inputs are free, earlier work is done
+    MemorySegment dh = dynHost.segment();
+    dh.setAtIndex(ValueLayout.JAVA_LONG, 0, position);
+    dh.setAtIndex(ValueLayout.JAVA_LONG, 1, base);
+    for (int i = 0; i < layers.size(); i++) {
+      Ring r = layers.get(i).main;
+      dh.setAtIndex(ValueLayout.JAVA_LONG, 2 + i, r == null ? 0 : r.first);
+    }
+    staging.segment().setAtIndex(ValueLayout.JAVA_INT, 0, slot);
+    if (decodeGraph == null || decodeLayout != layout) {
+      if (decodeGraph != null) decodeGraph.close();
+      decodeGraph = null;
+      try {
+        decodeGraph = CudaGraph.capture(driver, s(), () -> {
+          driver.copyToDeviceAsync(dyn.ptr(), dh, dyn.bytes(), s());
+          driver.copyToDeviceAsync(slots.ptr(), staging.segment(), 4, s());
+          forward(1, position, 0, 0, true, dyn.ptr());
+        });
+        decodeLayout = layout;
+      } catch (RuntimeException e) {
+        graphs = false;
+        System.getLogger("dev.glimpse.cuda").log(System.Logger.Level.WARNING,
+            "CUDA language model: decode steps run without a CUDA graph: " + e.getMessage());
+        return feed(new int[] {-1 - slot}, new int[1], null, 0, 0, true);
+      }
+    }
+    decodeGraph.launch(s());
+    replays++;
+    stream.synchronize();
+    for (Layer l : layers) {
+      if (l.m == 0) continue;
+      long count = (position + 1) / l.m - position / l.m;
+      l.main.emitted += count;
+      if (l.keys != null) l.keys.emitted += count;
+    }
+    position += 1;
+    return logitsHost.segment().asSlice(0, 4L * v).toArray(ValueLayout.JAVA_FLOAT);
+  }
+
+  /**
+   * Enqueues the chunk of t tokens at position pos0 through every layer (slots and aligner rows already on the
+   * device): eager when {@code dynPtr} is 0, else the decode step's launches for capture (t = 1; positions and first
+   * windows read from the device array, grids sized for the rings' capacity).
+   */
+  private void forward(int t, long pos0, int spanFrom, int spanTo, boolean wantLogits, long dynPtr) {
+    int d = cfg.hiddenSize(), v = cfg.vocabSize();
+    kernels.embed(s(), rows.ptr(), slots.ptr(), dw.table, h.ptr(), t, d);
     for (int i = 0; i < layers.size(); i++) {
       Layer l = layers.get(i);
       kernels.residualRmsNorm(s(), h.ptr(), i == 0 ? 0 : mlpOut.ptr(), l.w.inputNorm(), x.ptr(), t, d, eps);
-      attention(l, t, pos0, spanFrom, spanTo);
+      attention(i, l, t, pos0, spanFrom, spanTo, dynPtr);
       kernels.residualRmsNorm(s(), h.ptr(), attnOut.ptr(), l.w.postNorm(), x.ptr(), t, d, eps);
       int f = cfg.intermediateSize();
       gemm.xwT(Precision.F32, gu.ptr(), x.ptr(), l.w.gateUp(), t, 2 * f, d);
@@ -249,38 +334,42 @@ final class CudaLmSession implements LmSession {
       gemm.xwT(Precision.F32, mlpOut.ptr(), g.ptr(), l.w.down(), t, d, f);
     }
     kernels.residualRmsNorm(s(), h.ptr(), mlpOut.ptr(), dw.norm, x.ptr(), t, d, eps);
-    position += t;
-    if (!wantLogits) return null;
+    if (!wantLogits) return;
     gemm.xwT(Precision.F32, logits.ptr(), x.ptr() + 4L * (t - 1) * d, dw.lmHead, 1, v, d);
     driver.copyToHostAsync(logitsHost.segment(), logits.ptr(), 4L * v, s());
-    stream.synchronize();
-    return logitsHost.segment().asSlice(0, 4L * v).toArray(ValueLayout.JAVA_FLOAT);
   }
 
-  /** DeepseekV4Attention.forward of the chunk's normed rows x (T, d) → attnOut (T, d); advances the layer's state. */
-  private void attention(Layer l, int t, long pos0, int spanFrom, int spanTo) {
+  /**
+   * DeepseekV4Attention.forward of the chunk's normed rows x (T, d) → attnOut (T, d) for layer {@code li}; eager
+   * ({@code dynPtr} 0: advances the rings' counters) or captured (see {@link #forward}).
+   */
+  private void attention(int li, Layer l, int t, long pos0, int spanFrom, int spanTo, long dynPtr) {
     DeviceLmWeights.Layer w = l.w;
     int d = cfg.hiddenSize(), heads = a.heads(), hd = a.headDim(), dq = a.qLoraRank(), r = a.ropeDims();
     long rel0 = pos0 - base;
     gemm.xwT(Precision.F32, c.ptr(), x.ptr(), w.qA(), t, dq, d);                       // (T, d_q)
-    kernels.normRope(s(), c.ptr(), t, 1, dq, w.qANorm(), true, eps, 0, 0, 0, false);
+    kernels.normRope(s(), c.ptr(), t, 1, dq, w.qANorm(), true, eps, 0, 0, 0, false, 0);
     gemm.xwT(Precision.F32, q.ptr(), c.ptr(), w.qB(), t, heads * hd, dq);              // (T, H·D)
-    kernels.normRope(s(), q.ptr(), t, heads, hd, 0, true, eps, w.invFreq(), r, rel0, false);
+    kernels.normRope(s(), q.ptr(), t, heads, hd, 0, true, eps, w.invFreq(), r, rel0, false, dynPtr);
     gemm.xwT(Precision.F32, kv.ptr(), x.ptr(), w.kv(), t, hd, d);                      // (T, D)
-    kernels.normRope(s(), kv.ptr(), t, 1, hd, w.kvNorm(), true, eps, w.invFreq(), r, rel0, false);
+    kernels.normRope(s(), kv.ptr(), t, 1, hd, w.kvNorm(), true, eps, w.invFreq(), r, rel0, false, dynPtr);
 
     long pickedPtr = 0;
     if (l.m > 0) {
       boolean csa = w.type() == LayerType.CSA;
-      compressChunk(l.main, l.mainTokens, w.compressor(), l.m, hd, csa, t, pos0, w.invFreq());
+      compressChunk(l.main, l.mainTokens, w.compressor(), l.m, hd, csa, t, pos0, w.invFreq(), dynPtr);
       if (csa) {
-        compressChunk(l.keys, l.keyTokens, w.indexerKeys(), l.m, a.indexHeadDim(), true, t, pos0, w.invFreq());
+        compressChunk(l.keys, l.keyTokens, w.indexerKeys(), l.m, a.indexHeadDim(), true, t, pos0, w.invFreq(), dynPtr);
         int hi = a.indexHeads(), di = a.indexHeadDim(), k = a.indexTopk();
         gemm.xwT(Precision.F32, iq.ptr(), c.ptr(), w.indexerQ(), t, hi * di, dq);       // (T, H_I·D_I)
-        kernels.normRope(s(), iq.ptr(), t, hi, di, 0, false, eps, w.invFreq(), r, rel0, false);
+        kernels.normRope(s(), iq.ptr(), t, hi, di, 0, false, eps, w.invFreq(), r, rel0, false, dynPtr);
         gemm.xwT(Precision.F32, iw.ptr(), x.ptr(), w.indexerW(), t, hi, d);             // (T, H_I)
-        long nAfter = l.keys.emitted - l.keys.first;
-        if (nAfter > k) {
+        if (dynPtr != 0) {                             // one token: score and select whatever it sees (≤ capacity)
+          kernels.indexerScores(s(), iq.ptr(), iw.ptr(), l.keys.buf.ptr(), l.keys.cap, 0, l.keys.cap, 0, 1, hi, di,
+              indexScale, indexWeightScale, scores.ptr(), l.m, li, dynPtr);
+          kernels.topk(s(), scores.ptr(), l.keys.cap, 0, 1, 0, l.m, 0, k, picked.ptr(), li, dynPtr);
+          pickedPtr = picked.ptr();
+        } else if (l.keys.emitted - l.keys.first > k) {
           for (int j0 = 0; j0 < t; j0 += LmKernels.SELECT_ROWS) {
             int n = Math.min(LmKernels.SELECT_ROWS, t - j0);
             int cols = visible(pos0 + j0 + n - 1, l.m, l.keys.first);     // the block's last row sees the most
@@ -290,11 +379,12 @@ final class CudaLmSession implements LmSession {
                 long wider = Math.max(cols, 2L * scores.bytes() / 4 / LmKernels.SELECT_ROWS);
                 free(scores);
                 scores = alloc(4L * LmKernels.SELECT_ROWS * wider);
+                layout++;
               }
               kernels.indexerScores(s(), iq.ptr(), iw.ptr(), l.keys.buf.ptr(), l.keys.cap, l.keys.first, cols, j0, n, hi,
-                  di, indexScale, indexWeightScale, scores.ptr());
+                  di, indexScale, indexWeightScale, scores.ptr(), l.m, li, 0);
             }
-            kernels.topk(s(), scores.ptr(), cols, j0, n, pos0, l.m, l.keys.first, k, picked.ptr());  // ≤ k: all of them
+            kernels.topk(s(), scores.ptr(), cols, j0, n, pos0, l.m, l.keys.first, k, picked.ptr(), li, 0);  // ≤ k: all
           }
           pickedPtr = picked.ptr();
         }
@@ -303,9 +393,9 @@ final class CudaLmSession implements LmSession {
     Ring main = l.main;
     kernels.attention(s(), q.ptr(), kv.ptr(), l.raw.ptr(), a.slidingWindow(), main == null ? 0 : main.buf.ptr(),
         main == null ? 1 : main.cap, main == null ? 0 : main.first, pickedPtr, a.indexTopk(), pos0, l.m, spanFrom, spanTo,
-        a.slidingWindow(), w.sinks(), scale, t, heads, o.ptr());
-    kernels.ringStore(s(), kv.ptr(), t, hd, l.raw.ptr(), a.slidingWindow(), pos0);
-    kernels.normRope(s(), o.ptr(), t, heads, hd, 0, false, eps, w.invFreq(), r, rel0, true);
+        a.slidingWindow(), w.sinks(), scale, t, heads, o.ptr(), li, dynPtr);
+    kernels.ringStore(s(), kv.ptr(), t, hd, l.raw.ptr(), a.slidingWindow(), pos0, dynPtr);
+    kernels.normRope(s(), o.ptr(), t, heads, hd, 0, false, eps, w.invFreq(), r, rel0, true, dynPtr);
     int groups = a.oGroups(), dg = a.oLoraRank(), in = heads * hd / groups;
     for (int j = 0; j < groups; j++) {                                                 // grouped o_a: (T, g·d_g)
       gemm.xwT(Precision.F32, mid.ptr() + 4L * j * dg, groups * dg, o.ptr() + 4L * j * in, heads * hd,
@@ -317,21 +407,30 @@ final class CudaLmSession implements LmSession {
   /** Entries visible to the query at absolute position p (as lm.cu's visible). */
   private static int visible(long p, int m, long first) { return (int) Math.max(0, (p + 1) / m - first); }
 
-  /** Compressor.project + feed for the chunk: the windows it completes become ring rows; the tokens ring keeps 2m. */
+  /**
+   * Compressor.project + feed for the chunk: the windows it completes become ring rows; the tokens ring keeps 2m.
+   * Eager: the ring grows first and its count advances here; captured (one token): the kernel finds its window
+   * from the device array, and the decode step advances the count.
+   */
   private void compressChunk(Ring ring, Tokens tok, DeviceLmWeights.Compressor w, int m, int dim, boolean overlap, int t,
-      long pos0, long invFreq) {
+      long pos0, long invFreq, long dynPtr) {
     int d = cfg.hiddenSize(), cw = (overlap ? 2 : 1) * dim;
     gemm.xwT(Precision.F32, ck.ptr(), x.ptr(), w.kv(), t, cw, d);                      // (T, c·w)
     gemm.xwT(Precision.F32, cg.ptr(), x.ptr(), w.gate(), t, cw, d);
-    kernels.addPositionBias(s(), cg.ptr(), w.positionBias(), t, cw, m, pos0);
+    kernels.addPositionBias(s(), cg.ptr(), w.positionBias(), t, cw, m, pos0, dynPtr);
     long w0 = pos0 / m;
     int count = (int) ((pos0 + t) / m - w0);
-    ring.ensure(ring.held() + count);
-    kernels.compress(s(), ck.ptr(), cg.ptr(), tok.kv().ptr(), tok.gate().ptr(), 2 * m, ring.buf.ptr(), ring.cap, w0, count, m,
-        dim, overlap, pos0, w.norm(), eps, invFreq, a.ropeDims(), base);
-    ring.emitted += count;
-    kernels.ringStore(s(), ck.ptr(), t, cw, tok.kv().ptr(), 2 * m, pos0);
-    kernels.ringStore(s(), cg.ptr(), t, cw, tok.gate().ptr(), 2 * m, pos0);
+    if (dynPtr == 0) {
+      ring.ensure(ring.held() + count);
+      kernels.compress(s(), ck.ptr(), cg.ptr(), tok.kv().ptr(), tok.gate().ptr(), 2 * m, ring.buf.ptr(), ring.cap, w0, count,
+          m, dim, overlap, pos0, w.norm(), eps, invFreq, a.ropeDims(), base, t, 0);
+      ring.emitted += count;
+    } else {                                           // one token completes at most one window
+      kernels.compress(s(), ck.ptr(), cg.ptr(), tok.kv().ptr(), tok.gate().ptr(), 2 * m, ring.buf.ptr(), ring.cap, w0, 1,
+          m, dim, overlap, pos0, w.norm(), eps, invFreq, a.ropeDims(), base, 1, dynPtr);
+    }
+    kernels.ringStore(s(), ck.ptr(), t, cw, tok.kv().ptr(), 2 * m, pos0, dynPtr);
+    kernels.ringStore(s(), cg.ptr(), t, cw, tok.gate().ptr(), 2 * m, pos0, dynPtr);
   }
 
   @Override
@@ -430,7 +529,12 @@ final class CudaLmSession implements LmSession {
   }
 
   @Override
-  public String describe() { return "cuda (" + cuda.device().name() + ", f32)"; }
+  public String describe() {
+    return "cuda (" + cuda.device().name() + ", f32, decode steps " + (graphs ? "in a CUDA graph" : "launched one by one") + ")";
+  }
+
+  /** Decode steps replayed from the captured graph so far. */
+  public long decodeReplays() { return replays; }
 
   @Override
   public void close() {
@@ -440,8 +544,10 @@ final class CudaLmSession implements LmSession {
     stream.synchronize();
     for (DeviceBuffer b : owned) b.close();
     owned.clear();
+    if (decodeGraph != null) decodeGraph.close();
     if (staging != null) staging.close();
     if (logitsHost != null) logitsHost.close();
+    if (dynHost != null) dynHost.close();
     if (cublas != null) cuda.cublas().destroy(cublas);
     stream.close();
   }

@@ -8,6 +8,11 @@
 // D = 64 head dim, r rope dims at the tail of a vector, m compress rate, c series (2 overlapping, 1 not), w entry
 // width (D, or D_I for indexer keys), cw = c·w, H_I / D_I indexer heads and dim, k top-k, n entries held, cap ring
 // rows. Compressed rows live in rings: window number W sits in row W mod cap; the first held window is first_w.
+//
+// Captured decode steps: the kernels that take a position or a first window also take `dyn`, a device array
+// {pos0, base, first_w of layer 0, of layer 1, …}; when it is non-null they read those from it instead of their
+// by-value arguments (and derive what follows from them: rel0 = pos0 − base, the windows a chunk completes, the
+// entries a query sees), so one CUDA graph of a decode step replays for every position with one small upload.
 
 __device__ __forceinline__ float neg_inf() { return __int_as_float(0xff800000); }
 
@@ -29,7 +34,9 @@ __device__ __forceinline__ void rope_pair(float* a, float* b, float pos, float i
 // per-head UnitRMS) as ReferenceKernels.rmsNorm; then, when r > 0, RoPE on the trailing r channels at position
 // pos0 + row (inverse: −pos, the output de-rotation). Widths up to 32·8.
 extern "C" __global__ void norm_rope(float* __restrict__ x, int rows, int heads, int width, const float* __restrict__ w,
-    int norm, float eps, const float* __restrict__ inv_freq, int r, long long pos0, int inverse) {
+    int norm, float eps, const float* __restrict__ inv_freq, int r, long long pos0, int inverse,
+    const long long* __restrict__ dyn) {
+  if (dyn) pos0 = dyn[0] - dyn[1];                            // the RoPE position: relative to the base
   long long vec = thread_index() >> 5;
   int lane = threadIdx.x & 31;
   if (vec >= (long long) rows * heads) return;               // whole warps leave together
@@ -55,7 +62,8 @@ extern "C" __global__ void norm_rope(float* __restrict__ x, int rows, int heads,
 
 // Compressor.project: gate [T, cw] += position_bias[(pos0 + j) mod m] (both absolute positions).
 extern "C" __global__ void add_position_bias(float* __restrict__ gate, const float* __restrict__ bias, int t, int cw,
-    int m, long long pos0) {
+    int m, long long pos0, const long long* __restrict__ dyn) {
+  if (dyn) pos0 = dyn[0];
   long long total = (long long) t * cw;
   for (long long e = thread_index(); e < total; e += thread_count()) {
     int j = (int) (e / cw), col = (int) (e % cw);
@@ -77,9 +85,15 @@ __device__ __forceinline__ const float* token_row(const float* chunk, const floa
 extern "C" __global__ void compress(const float* __restrict__ ckv, const float* __restrict__ cgate,
     const float* __restrict__ ring_kv, const float* __restrict__ ring_gate, int slots, float* __restrict__ entries,
     int cap, long long w0, int count, int m, int dim, int overlap, long long pos0, const float* __restrict__ norm_w,
-    float eps, const float* __restrict__ inv_freq, int r, long long base) {
+    float eps, const float* __restrict__ inv_freq, int r, long long base, int t, const long long* __restrict__ dyn) {
   __shared__ float vals[256];
   __shared__ float red[32];
+  if (dyn) {                                                  // the windows this t-token chunk completes
+    pos0 = dyn[0];
+    base = dyn[1];
+    w0 = pos0 / m;
+    count = (int) ((pos0 + t) / m - w0);
+  }
   if (blockIdx.x >= count) return;
   long long win = w0 + blockIdx.x;
   int ch = threadIdx.x, cw = (overlap ? 2 : 1) * dim, own = overlap ? dim : 0;
@@ -128,7 +142,8 @@ extern "C" __global__ void compress(const float* __restrict__ ckv, const float* 
 
 // Keeps the chunk's last rows in a ring of `slots` rows (row pos mod slots): src [T, width] at positions pos0 ….
 extern "C" __global__ void ring_store(const float* __restrict__ src, int t, int width, float* __restrict__ ring,
-    int slots, long long pos0) {
+    int slots, long long pos0, const long long* __restrict__ dyn) {
+  if (dyn) pos0 = dyn[0];
   int keep = t < slots ? t : slots;
   long long total = (long long) keep * width;
   for (long long e = thread_index(); e < total; e += thread_count()) {
@@ -161,11 +176,16 @@ __device__ __forceinline__ int visible(long long p, int m, long long first_w) {
 #define IDX_QUERIES 8
 extern "C" __global__ void indexer_scores(const float* __restrict__ iq, const float* __restrict__ iw,
     const float* __restrict__ keys, int cap, long long first_w, int n_cols, int j0, int rows, int heads, int dim,
-    float dscale, float wscale, float* __restrict__ scores) {
+    float dscale, float wscale, float* __restrict__ scores, int m, int layer, const long long* __restrict__ dyn) {
   __shared__ float qs[IDX_QUERIES * 256];
   __shared__ float ws[IDX_QUERIES * 8];
   __shared__ float ks[IDX_KEYS * 65];
+  if (dyn) {                                                  // the block's last query sees the most entries
+    first_w = dyn[2 + layer];
+    n_cols = visible(dyn[0] + j0 + rows - 1, m, first_w);
+  }
   int s0 = blockIdx.x * IDX_KEYS, q0 = blockIdx.y * IDX_QUERIES, hd = heads * dim;
+  if (s0 >= n_cols) return;                                   // a grid sized for the ring's capacity
   for (int e = threadIdx.x; e < IDX_QUERIES * hd; e += blockDim.x) {
     int qi = e / hd;
     qs[e] = q0 + qi < rows ? iq[(long long) (j0 + q0 + qi) * hd + e % hd] : 0.0f;
@@ -227,12 +247,17 @@ __device__ int block_exclusive_scan(int v, int* scan, int* total) {
 // everything ≥ v in any order and a bitonic sort orders the k indices; else one ordered pass (block scans) keeps
 // everything above v and the latest of those equal to it. picked [T, k] rows j.
 extern "C" __global__ void topk(const float* __restrict__ scores, int n_cols, int j0, long long pos0, int m,
-    long long first_w, int k, int* __restrict__ picked) {
+    long long first_w, int k, int* __restrict__ picked, int layer, const long long* __restrict__ dyn) {
   __shared__ int hist[256];
   __shared__ int scan[257];
   __shared__ int sel[1024];
   __shared__ unsigned int sel_prefix;
   __shared__ int sel_want, sel_equal, count;
+  if (dyn) {                                                  // rows j0 … j0+gridDim.x−1, as indexer_scores
+    pos0 = dyn[0];
+    first_w = dyn[2 + layer];
+    n_cols = visible(pos0 + j0 + gridDim.x - 1, m, first_w);
+  }
   int j = j0 + blockIdx.x, t = threadIdx.x;
   int n = visible(pos0 + j, m, first_w);
   int* out = picked + (long long) j * k;
@@ -325,7 +350,12 @@ extern "C" __global__ void topk(const float* __restrict__ scores, int n_cols, in
 extern "C" __global__ void attention(const float* __restrict__ q, const float* __restrict__ kv,
     const float* __restrict__ raw_ring, int wslots, const float* __restrict__ entries, int cap, long long first_w,
     const int* __restrict__ picked, int k, long long pos0, int m, int span_from, int span_to, int window,
-    const float* __restrict__ sinks, float scale, int heads, float* __restrict__ out) {
+    const float* __restrict__ sinks, float scale, int heads, float* __restrict__ out, int layer,
+    const long long* __restrict__ dyn) {
+  if (dyn) {
+    pos0 = dyn[0];
+    first_w = dyn[2 + layer];
+  }
   __shared__ float qs[64];
   __shared__ float red_m[128], red_l[128];
   __shared__ float red_acc[128 * 65];

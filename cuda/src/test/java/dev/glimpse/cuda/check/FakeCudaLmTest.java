@@ -140,6 +140,12 @@ class FakeCudaLmTest {
         assertTrue(m.error() <= LmChecks.LOGITS, m.toString());
         assertEquals(cpu.position(), gpu.position());
         assertTrue(cpu.entries(1) > cfg.attention().indexTopk(), "top-k selected among " + cpu.entries(1) + " entries");
+        assertEquals(12, ((dev.glimpse.cuda.lm.CudaLmSession) gpu).decodeReplays(), "every decode step replayed the graph");
+      }
+      try (LmSession cpu = new LmSession.Cpu(lm); LmSession eager = gpuLm.decodeGraphs(false).open(lm)) {
+        CheckReport.Measured m = LmChecks.compareSessions(cpu, eager, cfg, 5, 11, 14, 4, new Random(6));
+        assertTrue(m.error() <= LmChecks.LOGITS, "decode steps launched one by one: " + m);
+        assertEquals(0, ((dev.glimpse.cuda.lm.CudaLmSession) eager).decodeReplays());
       }
     }
   }
