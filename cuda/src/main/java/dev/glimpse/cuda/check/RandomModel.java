@@ -51,13 +51,15 @@ final class RandomModel {
     return dir;
   }
 
-  private static float[] randn(Random rnd, int n, double scale) {
+  /** n values N(0, scale²). */
+  static float[] randn(Random rnd, int n, double scale) {
     float[] v = new float[n];
     for (int i = 0; i < n; i++) v[i] = (float) (rnd.nextGaussian() * scale);
     return v;
   }
 
-  private static float[] around1(Random rnd, int n) {
+  /** n values N(1, 0.1²), for norm weights. */
+  static float[] around1(Random rnd, int n) {
     float[] v = new float[n];
     for (int i = 0; i < n; i++) v[i] = (float) (1 + 0.1 * rnd.nextGaussian());
     return v;

@@ -37,6 +37,7 @@ public final class CudaLmSession implements LmSession {
     DeviceBuffer buf;
     int cap;
     long emitted, first;
+    long savedEmitted, savedFirst;                // at the last mark
 
     Ring(int width) {
       this.width = width;
@@ -70,7 +71,6 @@ public final class CudaLmSession implements LmSession {
     final int m;                               // compress rate, 0 for sliding layers
     final Ring main, keys;                     // entries (n, D), indexer keys (n, D_I)
     final Tokens mainTokens, keyTokens;
-    long savedMainEmitted, savedMainFirst, savedKeysEmitted, savedKeysFirst;
 
     Layer(DeviceLmWeights.Layer w) {
       this.w = w;
@@ -437,19 +437,11 @@ public final class CudaLmSession implements LmSession {
   public void mark() {
     cuda.makeCurrent();
     for (Layer l : layers) {
-      driver.copyDeviceAsync(l.savedRaw.ptr(), l.raw.ptr(), l.raw.bytes(), s());
-      for (Tokens tk : new Tokens[] {l.mainTokens, l.keyTokens}) {
-        if (tk == null) continue;
-        driver.copyDeviceAsync(tk.savedKv().ptr(), tk.kv().ptr(), tk.bytes(), s());
-        driver.copyDeviceAsync(tk.savedGate().ptr(), tk.gate().ptr(), tk.bytes(), s());
-      }
-      if (l.main != null) {
-        l.savedMainEmitted = l.main.emitted;
-        l.savedMainFirst = l.main.first;
-      }
-      if (l.keys != null) {
-        l.savedKeysEmitted = l.keys.emitted;
-        l.savedKeysFirst = l.keys.first;
+      copyRings(l, true);
+      for (Ring r : new Ring[] {l.main, l.keys}) {
+        if (r == null) continue;
+        r.savedEmitted = r.emitted;
+        r.savedFirst = r.first;
       }
     }
     savedPosition = position;
@@ -461,24 +453,31 @@ public final class CudaLmSession implements LmSession {
     if (savedPosition < 0) throw new IllegalStateException("rewind without mark");
     cuda.makeCurrent();
     for (Layer l : layers) {
-      driver.copyDeviceAsync(l.raw.ptr(), l.savedRaw.ptr(), l.raw.bytes(), s());
-      for (Tokens tk : new Tokens[] {l.mainTokens, l.keyTokens}) {
-        if (tk == null) continue;
-        driver.copyDeviceAsync(tk.kv().ptr(), tk.savedKv().ptr(), tk.bytes(), s());
-        driver.copyDeviceAsync(tk.gate().ptr(), tk.savedGate().ptr(), tk.bytes(), s());
-      }
-      if (l.main != null) {
-        l.main.emitted = l.savedMainEmitted;
-        l.main.first = l.savedMainFirst;
-      }
-      if (l.keys != null) {
-        l.keys.emitted = l.savedKeysEmitted;
-        l.keys.first = l.savedKeysFirst;
+      copyRings(l, false);
+      for (Ring r : new Ring[] {l.main, l.keys}) {
+        if (r == null) continue;
+        r.emitted = r.savedEmitted;
+        r.first = r.savedFirst;
       }
     }
     position = savedPosition;
     base = savedBase;
     savedPosition = -1;
+  }
+
+  /** The small device state a question overwrites: the raw ring and the compressor tokens, to (save) or from their copies. */
+  private void copyRings(Layer l, boolean save) {
+    copy(l.savedRaw, l.raw, l.raw.bytes(), save);
+    for (Tokens tk : new Tokens[] {l.mainTokens, l.keyTokens}) {
+      if (tk == null) continue;
+      copy(tk.savedKv(), tk.kv(), tk.bytes(), save);
+      copy(tk.savedGate(), tk.gate(), tk.bytes(), save);
+    }
+  }
+
+  private void copy(DeviceBuffer saved, DeviceBuffer live, long bytes, boolean save) {
+    if (save) driver.copyDeviceAsync(saved.ptr(), live.ptr(), bytes, s());
+    else driver.copyDeviceAsync(live.ptr(), saved.ptr(), bytes, s());
   }
 
   @Override

@@ -64,19 +64,19 @@ class FakeCudaLmTest {
     int d = cfg.hiddenSize(), v = cfg.vocabSize(), f = cfg.intermediateSize(), hd = a.heads() * a.headDim();
     int dq = a.qLoraRank(), g = a.oGroups(), dg = a.oLoraRank();
     SafetensorsWriter w = new SafetensorsWriter();
-    w.put("lm.embed_tokens.weight", randn(rnd, v * d, 1), v, d);
-    for (String s : List.of("lm.image_start", "lm.image_pad", "lm.image_newline", "lm.image_end")) w.put(s, randn(rnd, d, 1), d);
+    w.put("lm.embed_tokens.weight", RandomModel.randn(rnd, v * d, 1), v, d);
+    for (String s : List.of("lm.image_start", "lm.image_pad", "lm.image_newline", "lm.image_end")) w.put(s, RandomModel.randn(rnd, d, 1), d);
     for (int i = 0; i < cfg.layers(); i++) {
       String p = "lm.layers." + i + ".", at = p + "self_attn.";
-      w.put(p + "input_layernorm.weight", around1(rnd, d), d);
-      w.put(at + "q_a_proj.weight", randn(rnd, dq * d, 1 / Math.sqrt(d)), dq, d);
-      w.put(at + "q_a_norm.weight", around1(rnd, dq), dq);
-      w.put(at + "q_b_proj.weight", randn(rnd, hd * dq, 1 / Math.sqrt(dq)), hd, dq);
-      w.put(at + "kv_proj.weight", randn(rnd, a.headDim() * d, 1 / Math.sqrt(d)), a.headDim(), d);
-      w.put(at + "kv_norm.weight", around1(rnd, a.headDim()), a.headDim());
-      w.put(at + "o_a_proj.weight", randn(rnd, g * dg * (hd / g), 1 / Math.sqrt(hd / g)), g * dg, hd / g);
-      w.put(at + "o_b_proj.weight", randn(rnd, d * g * dg, 1 / Math.sqrt(g * dg)), d, g * dg);
-      w.put(at + "sinks", randn(rnd, a.heads(), 1), a.heads());
+      w.put(p + "input_layernorm.weight", RandomModel.around1(rnd, d), d);
+      w.put(at + "q_a_proj.weight", RandomModel.randn(rnd, dq * d, 1 / Math.sqrt(d)), dq, d);
+      w.put(at + "q_a_norm.weight", RandomModel.around1(rnd, dq), dq);
+      w.put(at + "q_b_proj.weight", RandomModel.randn(rnd, hd * dq, 1 / Math.sqrt(dq)), hd, dq);
+      w.put(at + "kv_proj.weight", RandomModel.randn(rnd, a.headDim() * d, 1 / Math.sqrt(d)), a.headDim(), d);
+      w.put(at + "kv_norm.weight", RandomModel.around1(rnd, a.headDim()), a.headDim());
+      w.put(at + "o_a_proj.weight", RandomModel.randn(rnd, g * dg * (hd / g), 1 / Math.sqrt(hd / g)), g * dg, hd / g);
+      w.put(at + "o_b_proj.weight", RandomModel.randn(rnd, d * g * dg, 1 / Math.sqrt(g * dg)), d, g * dg);
+      w.put(at + "sinks", RandomModel.randn(rnd, a.heads(), 1), a.heads());
       var type = cfg.layerTypes().get(i);
       if (type != dev.glimpse.csa.LayerType.SLIDING) {
         boolean csa = type == dev.glimpse.csa.LayerType.CSA;
@@ -84,40 +84,28 @@ class FakeCudaLmTest {
         if (csa) {
           String ix = at + "compressor.indexer.";
           compressor(w, rnd, ix, d, a.compressRateCsa(), a.indexHeadDim(), true);
-          w.put(ix + "q_b_proj.weight", randn(rnd, a.indexHeads() * a.indexHeadDim() * dq, 1 / Math.sqrt(dq)),
+          w.put(ix + "q_b_proj.weight", RandomModel.randn(rnd, a.indexHeads() * a.indexHeadDim() * dq, 1 / Math.sqrt(dq)),
               a.indexHeads() * a.indexHeadDim(), dq);
-          w.put(ix + "scorer.weights_proj.weight", randn(rnd, a.indexHeads() * d, 1 / Math.sqrt(d)), a.indexHeads(), d);
+          w.put(ix + "scorer.weights_proj.weight", RandomModel.randn(rnd, a.indexHeads() * d, 1 / Math.sqrt(d)), a.indexHeads(), d);
         }
       }
-      w.put(p + "post_attention_layernorm.weight", around1(rnd, d), d);
-      w.put(p + "mlp.gate_proj.weight", randn(rnd, f * d, 1 / Math.sqrt(d)), f, d);
-      w.put(p + "mlp.up_proj.weight", randn(rnd, f * d, 1 / Math.sqrt(d)), f, d);
-      w.put(p + "mlp.down_proj.weight", randn(rnd, d * f, 1 / Math.sqrt(f)), d, f);
+      w.put(p + "post_attention_layernorm.weight", RandomModel.around1(rnd, d), d);
+      w.put(p + "mlp.gate_proj.weight", RandomModel.randn(rnd, f * d, 1 / Math.sqrt(d)), f, d);
+      w.put(p + "mlp.up_proj.weight", RandomModel.randn(rnd, f * d, 1 / Math.sqrt(d)), f, d);
+      w.put(p + "mlp.down_proj.weight", RandomModel.randn(rnd, d * f, 1 / Math.sqrt(f)), d, f);
     }
-    w.put("lm.norm.weight", around1(rnd, d), d);
-    w.put("lm.lm_head.weight", randn(rnd, v * d, 1 / Math.sqrt(d)), v, d);
+    w.put("lm.norm.weight", RandomModel.around1(rnd, d), d);
+    w.put("lm.lm_head.weight", RandomModel.randn(rnd, v * d, 1 / Math.sqrt(d)), v, d);
     w.write(file);
     return file;
   }
 
   private static void compressor(SafetensorsWriter w, Random rnd, String p, int d, int m, int dim, boolean overlap) {
     int cw = (overlap ? 2 : 1) * dim;
-    w.put(p + "kv_proj.weight", randn(rnd, cw * d, 1 / Math.sqrt(d)), cw, d);
-    w.put(p + "gate_proj.weight", randn(rnd, cw * d, 1 / Math.sqrt(d)), cw, d);
-    w.put(p + "position_bias", randn(rnd, m * cw, 0.5), m, cw);
-    w.put(p + "kv_norm.weight", around1(rnd, dim), dim);
-  }
-
-  private static float[] randn(Random rnd, int n, double scale) {
-    float[] x = new float[n];
-    for (int i = 0; i < n; i++) x[i] = (float) (rnd.nextGaussian() * scale);
-    return x;
-  }
-
-  private static float[] around1(Random rnd, int n) {
-    float[] x = new float[n];
-    for (int i = 0; i < n; i++) x[i] = (float) (1 + 0.1 * rnd.nextGaussian());
-    return x;
+    w.put(p + "kv_proj.weight", RandomModel.randn(rnd, cw * d, 1 / Math.sqrt(d)), cw, d);
+    w.put(p + "gate_proj.weight", RandomModel.randn(rnd, cw * d, 1 / Math.sqrt(d)), cw, d);
+    w.put(p + "position_bias", RandomModel.randn(rnd, m * cw, 0.5), m, cw);
+    w.put(p + "kv_norm.weight", RandomModel.around1(rnd, dim), dim);
   }
 
   @Test
