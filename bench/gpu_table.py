@@ -51,8 +51,9 @@ def main(out: str) -> int:
     elif e4:
         print("  missing:", e4)
     print()
-    print("encode, grid-native frames, wall ms from host uint8 frames to host aligner rows (median); GPU ms between events")
-    head = f"{'impl':14s} {'prec':5s} {'batch':>5s} {'graphs':>6s} {'ms/batch':>9s} {'ms/frame':>9s} {'frames/s':>9s} {'GPU ms':>8s} {'vs eager':>9s}"
+    print("encode, grid-native frames, wall ms from uint8 frames in pinned host memory to host aligner rows (median);")
+    print("GPU ms between events; heap ms/frame: the Java side from frames in a Java array (their copy into pinned memory included)")
+    head = f"{'impl':14s} {'prec':5s} {'batch':>5s} {'graphs':>6s} {'ms/batch':>9s} {'ms/frame':>9s} {'frames/s':>9s} {'GPU ms':>8s} {'vs eager':>9s} {'heap ms/frame':>13s}"
     print(head)
     print("-" * len(head))
     order = {"java-cuda": 0, "torch-eager": 1, "torch-compile": 2}
@@ -63,8 +64,9 @@ def main(out: str) -> int:
             continue
         base = eager.get((r["precision"], r["batch"]))
         ratio = f"{r['wall_ms'] / base['wall_ms']:.2f}x" if base else "-"
+        heap = f"{r['wall_from_heap_ms'] / r['batch']:13.3f}" if "wall_from_heap_ms" in r else f"{'-':>13s}"
         print(f"{r['impl']:14s} {r['precision']:5s} {r['batch']:5d} {('yes' if r.get('graphs') else 'no'):>6s} "
-              f"{r['wall_ms']:9.3f} {r['ms_per_frame']:9.3f} {r['frames_per_s']:9.1f} {r.get('gpu_ms', float('nan')):8.3f} {ratio:>9s}")
+              f"{r['wall_ms']:9.3f} {r['ms_per_frame']:9.3f} {r['frames_per_s']:9.1f} {r.get('gpu_ms', float('nan')):8.3f} {ratio:>9s} {heap}")
     print()
     for prec in ("f32", "bf16"):
         j = [r for r in rows if r.get("impl") == "java-cuda" and r.get("precision") == prec and r.get("batch") == 1

@@ -72,6 +72,10 @@ public final class KernelChecks {
     if (g.tensorCore != null) {            // bf16 q, k, p and v into the two products: TENSOR_CORE, not BF16_OUT
       EncoderKernels tc = g.tensorCore;
       Precision p = Precision.BF16;
+      report.run("attention_tc_bf16 (tensor cores) windowed 6x6, B=2 hp=12 wp=18 H=3", TENSOR_CORE,
+          () -> attention(tc, p, 2, 12, 18, 3, 6, 1));
+      report.run("attention_tc_bf16 (tensor cores) windowed 8x8 (a full tile), B=1 hp=16 wp=8 H=2", TENSOR_CORE,
+          () -> attention(tc, p, 1, 16, 8, 2, 8, 1));
       String n = "attention_tc_bf16 (tensor cores) global ";
       report.run(n + "P=35 (one tile), B=2 H=2", TENSOR_CORE, () -> attention(tc, p, 2, 5, 7, 2, 0, 1));
       report.run(n + "P=117 (two tiles), B=1 H=3", TENSOR_CORE, () -> attention(tc, p, 1, 9, 13, 3, 0, 1));

@@ -54,8 +54,12 @@ public final class CudaVisionEncoder implements FrameEncoder {
     public static Options defaults() { return new Options(Precision.F32, true, 2, null); }
   }
 
-  /** Wall-clock and GPU milliseconds of timed batch encodes (see {@link #time}). */
-  public record Timing(double[] wallMs, double[] gpuMs, boolean graph) {}
+  /**
+   * Milliseconds of timed batch encodes (see {@link #time}): wall clock from frames in a Java array (their copy into
+   * pinned memory included), wall clock from frames already in pinned memory (where the PyTorch peer starts), and GPU
+   * time between events.
+   */
+  public record Timing(double[] wallMs, double[] pinnedWallMs, double[] gpuMs, boolean graph) {}
 
   private final Cuda cuda;
   private final boolean ownsCuda;
@@ -104,7 +108,7 @@ public final class CudaVisionEncoder implements FrameEncoder {
       for (int i = 0; i < opts.lanes(); i++) lanes.add(new EncodeLane(cuda));
       weights = new DeviceWeights(cuda.driver(), lanes.getFirst().stream(), cfg, w, opts.precision());
       log.log(INFO, String.format("CUDA vision encoder on %s: %s GEMMs, weights %.1f MiB on the device, kernels %s, "
-          + "CUDA graphs %s, %d stream(s), global attention on %s", cuda.describe(), opts.precision(),
+          + "CUDA graphs %s, %d stream(s), attention on %s", cuda.describe(), opts.precision(),
           weights.bytes / (double) (1 << 20), module.description(), opts.graphs() ? "on" : "off", opts.lanes(),
           tensorCore != null ? "tensor cores (bf16 mma)" : "CUDA cores"));
       return new CudaVisionEncoder(cuda, ownsCuda, cfg, opts, module, tensorCore, kernels, weights, lanes, log);
@@ -186,20 +190,22 @@ public final class CudaVisionEncoder implements FrameEncoder {
     try {
       cuda.makeCurrent();
       EncodePlan plan = lane.plan(cfg, opts.precision(), shape);
-      double[] wall = new double[iterations], gpu = new double[iterations];
+      double[] wall = new double[iterations], pinned = new double[iterations], gpu = new double[iterations];
       for (int i = -warmup; i < iterations; i++) {
         long t0 = System.nanoTime();
         MemorySegment.copy(rgb, 0, plan.hostIn.segment(), ValueLayout.JAVA_BYTE, 0, rgb.length);
+        long tp = System.nanoTime();
         execute(lane, plan, Probe.NONE, true);
         float[] rows = plan.hostOut.segment().toArray(ValueLayout.JAVA_FLOAT);
         long t1 = System.nanoTime();
         if (i >= 0) {
           wall[i] = (t1 - t0) / 1e6;
+          pinned[i] = (t1 - tp) / 1e6;
           gpu[i] = lane.stream.elapsedMs();
           if (rows.length == 0) throw new IllegalStateException("no rows");
         }
       }
-      return new Timing(wall, gpu, plan.graph != null);
+      return new Timing(wall, pinned, gpu, plan.graph != null);
     } finally {
       lanes.addFirst(lane);
     }

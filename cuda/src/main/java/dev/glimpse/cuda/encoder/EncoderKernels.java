@@ -21,7 +21,7 @@ import java.util.List;
 public final class EncoderKernels {
   /** The CUDA C source resource. */
   public static final String SOURCE = "/dev/glimpse/cuda/encoder/encoder.cu";
-  /** The tensor-core global attention (bf16 mma, sm_80 and later), a module of its own. */
+  /** The tensor-core attention, global and windowed (bf16 mma, sm_80 and later), a module of its own. */
   public static final String TENSOR_CORE_SOURCE = "/dev/glimpse/cuda/encoder/attention_tc.cu";
   /** Its one kernel. */
   public static final String TENSOR_CORE_KERNEL = "attention_tc_bf16";
@@ -70,7 +70,7 @@ public final class EncoderKernels {
   /** The tensor-core attention's CUDA C source. */
   public static String tensorCoreSource() { return resource(TENSOR_CORE_SOURCE); }
 
-  /** Whether bf16 global attention runs on tensor cores. */
+  /** Whether bf16 attention runs on tensor cores. */
   public boolean tensorCoreAttention() { return tensorCore != null; }
 
   /**
@@ -142,11 +142,11 @@ public final class EncoderKernels {
     if (splits < 1 || splits > tiles || (win > 0 && splits != 1) || (splits > 1 && (partO == 0 || partMl == 0))) {
       throw new IllegalArgumentException("attention: " + splits + " key splits for " + tiles + " key tiles (windowed: 1)");
     }
-    if (tensorCore != null && out == Precision.BF16 && win == 0) {
-      tensorCore.kernel(TENSOR_CORE_KERNEL).launch(s, tiles, splits, b * heads, 128, 0, qkv, o, hp, wp, heads, scale, splits,
-          partO, partMl);
+    int gy = win > 0 ? (hp / win) * (wp / win) : splits;
+    if (tensorCore != null && out == Precision.BF16 && win * win <= ATTENTION_TILE) {
+      tensorCore.kernel(TENSOR_CORE_KERNEL).launch(s, tiles, gy, b * heads, 128, 0, qkv, o, hp, wp, heads, win, scale,
+          splits, partO, partMl);
     } else {
-      int gy = win > 0 ? (hp / win) * (wp / win) : splits;
       typed("attention", out).launch(s, tiles, gy, b * heads, 256, ATTENTION_SHARED_BYTES, qkv, o, hp, wp, heads, win,
           scale, splits, partO, partMl);
     }

@@ -1,11 +1,11 @@
-// Global attention of the vision encoder (docs/model.md §3.2) on tensor cores, for bf16 storage: the same
-// computation and outputs as encoder.cu's attention_bf16 with win = 0 (including the key splits and their partial
-// (o, m, l) for attention_combine_bf16), with q·kᵀ and p·v as bf16 mma.sync.m16n8k16 products accumulated in f32.
+// Attention of the vision encoder (docs/model.md §3.2) on tensor cores, for bf16 storage: the same computation and
+// outputs as encoder.cu's attention_bf16 — global (win = 0, with the key splits and their partial (o, m, l) for
+// attention_combine_bf16) or inside win×win windows (one CTA per window: its ≤ 64 tokens are one tile), with q·kᵀ and p·v as bf16 mma.sync.m16n8k16 products accumulated in f32.
 // Compiled by NVRTC like encoder.cu (no #include, no library types); a separate module because the CPU stand-in of
 // the tests compiles encoder.cu as C++ and has no tensor cores. sm_80 and later (H100: sm_90, Jetson Orin: sm_87);
 // the host uses it only there.
 //
-// A CTA of 4 warps owns 64 queries of one (frame, head, key split); warp w owns queries 16w … 16w+15. Per key tile of
+// A CTA of 4 warps owns 64 queries of one (frame, head, key split or window); warp w owns queries 16w … 16w+15. Per key tile of
 // 64: K (row-major) and V (transposed) go to shared memory as bf16; S = Q·Kᵀ is 8 n-tiles of 16×8 per warp; the online
 // softmax runs on the accumulator fragments (rows g and g+8 of the warp's 16, reduced over the 4 lanes of a quad);
 // P's fragments are repacked as the A operand of P·V without leaving registers.
@@ -45,24 +45,36 @@ __device__ __forceinline__ void tc_mma(float* d, const unsigned int* a, unsigned
 
 struct alignas(16) tc_f4 { float x, y, z, w; };
 
-// qkv [B·P, 3C] (f32, RoPE applied), out [B·P, C] bf16; grid (query tiles, splits, B·H), 128 threads.
+// Row of token g of the frame's attention set: the window's g-th patch (row-major inside it) or patch g.
+__device__ __forceinline__ int tc_row(int g, int win, int wr0, int wc0, int wp) {
+  return win > 0 ? (wr0 + g / win) * wp + wc0 + g % win : g;
+}
+
+// qkv [B·P, 3C] (f32, RoPE applied), out [B·P, C] bf16; grid (query tiles, splits or windows, B·H), 128 threads.
+// Windows (win > 0) need win² ≤ 64 and splits = 1.
 extern "C" __global__ void __launch_bounds__(128) attention_tc_bf16(const float* __restrict__ qkv,
-    bf16_t* __restrict__ out, int hp, int wp, int heads, float scale, int splits, float* __restrict__ part_o,
+    bf16_t* __restrict__ out, int hp, int wp, int heads, int win, float scale, int splits, float* __restrict__ part_o,
     float* __restrict__ part_ml) {
   __shared__ __align__(16) bf16_t qs[64 * TC_LD];
   __shared__ __align__(16) bf16_t ks[64 * TC_LD];
   __shared__ __align__(16) bf16_t vt[64 * TC_LD];      // vt[dim][key]
-  const int c = heads * 64, ld = 3 * c, n = hp * wp;
+  const int c = heads * 64, ld = 3 * c, np = hp * wp, n = win > 0 ? win * win : np;
   const int f = blockIdx.z / heads, h = blockIdx.z % heads;
-  const int q0 = blockIdx.x * 64, split = blockIdx.y, ntiles = (n + 63) / 64;
+  int wr0 = 0, wc0 = 0;
+  if (win > 0) {
+    int per_row = wp / win;
+    wr0 = (blockIdx.y / per_row) * win;
+    wc0 = (blockIdx.y % per_row) * win;
+  }
+  const int q0 = blockIdx.x * 64, split = win > 0 ? 0 : (int) blockIdx.y, ntiles = (n + 63) / 64;
   const int k_begin = split * ntiles / splits * 64, k_end = min(n, (split + 1) * ntiles / splits * 64);
-  const float* base = qkv + (long long) f * n * ld + h * 64;
+  const float* base = qkv + (long long) f * np * ld + h * 64;
   const int tid = threadIdx.x, warp = tid >> 5, lane = tid & 31, g = lane >> 2, t = lane & 3;
 
   for (int it = 0; it < 8; it++) {                      // Q tile, scaled, as bf16: 64 rows × 16 float4
     int idx = it * 128 + tid, r = idx >> 4, d4 = (idx & 15) * 4, gq = q0 + r;
     tc_f4 v = {0.0f, 0.0f, 0.0f, 0.0f};
-    if (gq < n) v = *reinterpret_cast<const tc_f4*>(base + (long long) gq * ld + d4);
+    if (gq < n) v = *reinterpret_cast<const tc_f4*>(base + (long long) tc_row(gq, win, wr0, wc0, wp) * ld + d4);
     bf16_t* dst = qs + r * TC_LD + d4;
     dst[0] = tc_bf16(v.x * scale);
     dst[1] = tc_bf16(v.y * scale);
@@ -92,8 +104,9 @@ extern "C" __global__ void __launch_bounds__(128) attention_tc_bf16(const float*
       int idx = it * 128 + tid, r = idx >> 4, d4 = (idx & 15) * 4, gk = k0 + r;
       tc_f4 kv = {0.0f, 0.0f, 0.0f, 0.0f}, vv = {0.0f, 0.0f, 0.0f, 0.0f};
       if (gk < n) {
-        kv = *reinterpret_cast<const tc_f4*>(base + (long long) gk * ld + c + d4);
-        vv = *reinterpret_cast<const tc_f4*>(base + (long long) gk * ld + 2 * c + d4);
+        const float* src = base + (long long) tc_row(gk, win, wr0, wc0, wp) * ld;
+        kv = *reinterpret_cast<const tc_f4*>(src + c + d4);
+        vv = *reinterpret_cast<const tc_f4*>(src + 2 * c + d4);
       }
       bf16_t* kd = ks + r * TC_LD + d4;
       kd[0] = tc_bf16(kv.x);
@@ -181,7 +194,7 @@ extern "C" __global__ void __launch_bounds__(128) attention_tc_bf16(const float*
       continue;
     }
     float inv = 1.0f / l;
-    bf16_t* dst = out + ((long long) f * n + row) * c + h * 64 + 2 * t;
+    bf16_t* dst = out + ((long long) f * np + tc_row(row, win, wr0, wc0, wp)) * c + h * 64 + 2 * t;
 #pragma unroll
     for (int nt = 0; nt < 8; nt++) {
       dst[nt * 8] = tc_bf16(o[nt][2 * half] * inv);

@@ -106,6 +106,7 @@ class FakeCudaStackTest {
       assertTrue(CheckReport.relError(replayB, cpu.encode(b, 84, 168).rows()) <= EncoderChecks.F32);
       CudaVisionEncoder.Timing t = gpu.time(a, 1, 168, 84, 1, 2);
       assertTrue(t.graph() && t.wallMs().length == 2 && t.gpuMs()[0] >= 0, "timed runs use the graph");
+      assertTrue(t.pinnedWallMs()[0] > 0 && t.pinnedWallMs()[0] <= t.wallMs()[0], "from pinned memory is part of the whole");
       java.util.Map<String, Double> stages = gpu.stageMillis(a, 1, 168, 84);
       assertTrue(stages.keySet().containsAll(List.of("upload", "patch embed", "GEMM qkv", "attention windowed",
           "attention global", "swiglu", "aligner", "download")), stages.toString());
