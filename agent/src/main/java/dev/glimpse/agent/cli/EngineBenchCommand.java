@@ -192,6 +192,7 @@ public final class EngineBenchCommand implements Callable<Integer> {
         }
       }
     }
+    ctx.close();
     if (!json) out.printf("KV of the first frame: %d bytes (%d compressed rows per CSA layer)%n",
         res.get("kv_bytes_first_frame").asLong(), res.get("rows_per_layer_per_frame").asInt());
     if (at.size() >= 2) {

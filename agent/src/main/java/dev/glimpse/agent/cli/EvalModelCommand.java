@@ -102,12 +102,13 @@ public final class EvalModelCommand implements Callable<Integer> {
       for (int i = 0; i < scenes; i++) {
         EvalManifest.Scene scene = manifest.scenes().get(i);
         byte[] rgb = pixels(scene);
-        FrameContext ctx = model.newContext(1);
-        ctx.append(rgb, scene.width(), scene.height());
-        for (int k = 0; k < scene.queries().size(); k++) {
-          EvalManifest.Item item = scene.queries().get(k);
-          Answer a = ctx.ask(queries.get(i).get(k), FrameContext.DEFAULT_MAX_NEW);
-          answers.add(new AnswerRecord(scene.id(), item.text(), a.text(), a.tokens()));
+        try (FrameContext ctx = model.newContext(1)) {      // closed per scene: a GPU context frees device memory
+          ctx.append(rgb, scene.width(), scene.height());
+          for (int k = 0; k < scene.queries().size(); k++) {
+            EvalManifest.Item item = scene.queries().get(k);
+            Answer a = ctx.ask(queries.get(i).get(k), FrameContext.DEFAULT_MAX_NEW);
+            answers.add(new AnswerRecord(scene.id(), item.text(), a.text(), a.tokens()));
+          }
         }
         if ((i + 1) % 10 == 0 || i + 1 == scenes) {
           double s = (System.nanoTime() - t0) / 1e9;

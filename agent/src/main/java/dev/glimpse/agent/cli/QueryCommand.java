@@ -62,12 +62,15 @@ public final class QueryCommand implements Callable<Integer> {
       } catch (IllegalArgumentException e) {
         throw new CommandLine.ParameterException(spec.commandLine(), "--text: " + e.getMessage());
       }
-      FrameContext ctx = model.newContext(1);
-      long t0 = System.nanoTime();
-      ctx.append(rgb, w, h);
-      long t1 = System.nanoTime();
-      Answer a = ctx.ask(q, maxTokens);
-      long t2 = System.nanoTime();
+      long t0, t1, t2;
+      Answer a;
+      try (FrameContext ctx = model.newContext(1)) {
+        t0 = System.nanoTime();
+        ctx.append(rgb, w, h);
+        t1 = System.nanoTime();
+        a = ctx.ask(q, maxTokens);
+        t2 = System.nanoTime();
+      }
       if (json) {
         out.println(toJson(a));
       } else {
