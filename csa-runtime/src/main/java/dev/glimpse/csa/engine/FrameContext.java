@@ -84,15 +84,11 @@ public final class FrameContext implements AutoCloseable {
         evicted);
   }
 
-  /** Token ids, aligner-row index (or -1) and the image span of one frame's chunk. */
+  /** Token ids, aligner-row index (or -1) and the image span of one frame's chunk (what an {@link LmSession} is fed). */
   public record Chunk(int[] ids, int[] imageRow, int spanFrom, int spanTo) {}
 
-  /**
-   * {@code [<|bos|>] <|frame|> TAG} + the N-layout image block placed at its absolute position (§4.1-§4.2): what
-   * {@link #append} feeds for a frame of nh × nw merged tokens starting at {@code start} (also for driving an
-   * {@link LmSession} directly, e.g. to compare backends).
-   */
-  public Chunk frameChunk(int tag, int nh, int nw, long start, boolean bos) {
+  /** {@code [<|bos|>] <|frame|> TAG} + the N-layout image block placed at its absolute position (§4.1-§4.2). */
+  Chunk frameChunk(int tag, int nh, int nw, long start, boolean bos) {
     int v = lm.config().vocabSize();
     int head = bos ? 3 : 2;
     ImageBlock block = ImageBlock.of(nh, nw, (int) ((start + head) % 4));

@@ -178,9 +178,6 @@ public final class GlimpseModel implements AutoCloseable {
 
   public Vocabulary vocabulary() { return vocab; }
 
-  /** The loaded language-model weights (f32), e.g. for a GPU session to upload. */
-  public LmWeights lmWeights() { return lmWeights; }
-
   /** What makes each context's language-model session. */
   public LmSession.Factory lmSessions() { return sessions; }
 

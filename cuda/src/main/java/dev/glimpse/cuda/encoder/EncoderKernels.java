@@ -70,9 +70,6 @@ public final class EncoderKernels {
   /** The tensor-core attention's CUDA C source. */
   public static String tensorCoreSource() { return resource(TENSOR_CORE_SOURCE); }
 
-  /** Whether bf16 attention runs on tensor cores. */
-  public boolean tensorCoreAttention() { return tensorCore != null; }
-
   /**
    * The tensor-core attention module for a GPU with bf16 mma (compute capability 8.0 or later), compiled or taken
    * from the cache; null when the GPU is older or the module cannot be built (logged: global attention then runs on

@@ -91,9 +91,6 @@ public final class CudaLanguageModel implements LmSession.Factory {
     return this;
   }
 
-  /** Device bytes of the uploaded weights (0 before the first session). */
-  public synchronized long weightBytes() { return weights == null ? 0 : weights.bytes; }
-
   private void release() {
     if (weights != null) weights.close();
     if (lmModule != null) lmModule.close();

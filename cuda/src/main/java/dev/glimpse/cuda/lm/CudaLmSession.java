@@ -520,13 +520,6 @@ public final class CudaLmSession implements LmSession {
     return r == null ? 0 : r.held();
   }
 
-  /** Device bytes this session holds now (state rings at their capacity, snapshots, scratch). */
-  long deviceBytes() {
-    long sum = 0;
-    for (DeviceBuffer b : owned) sum += b.bytes();
-    return sum;
-  }
-
   @Override
   public String describe() {
     return "cuda (" + cuda.device().name() + ", f32, decode steps " + (graphs ? "in a CUDA graph" : "launched one by one") + ")";
