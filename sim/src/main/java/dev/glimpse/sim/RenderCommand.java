@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "render", mixinStandardHelpOptions = true,
     description = {"Render labelled robot-camera scenes from the simulator.",
-        "Video mode writes DIR/video.mp4 (H.264), DIR/labels.jsonl, DIR/gt/gt.txt, DIR/seqinfo.ini and, with --png, DIR/frames/*.png.",
+        "Video mode writes DIR/video.mp4 (H.264; with --y4m DIR/video.y4m, uncompressed), DIR/labels.jsonl, DIR/gt/gt.txt, DIR/seqinfo.ini and, with --png, DIR/frames/*.png.",
         "Raw mode (--raw) writes frames + labels with no encoding (format: sim/README.md) to FILE or '-' for stdout."})
 public final class RenderCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -43,6 +43,9 @@ public final class RenderCommand implements Callable<Integer> {
 
   @Option(names = "--png", description = "Also write every frame as PNG under DIR/frames/.")
   boolean png;
+
+  @Option(names = "--y4m", description = "Video mode: write DIR/video.y4m (uncompressed YUV4MPEG2 4:2:0, read without FFmpeg) instead of video.mp4.")
+  boolean y4m;
 
   @Option(names = "--raw", description = "Write the raw training stream instead of a video.")
   boolean raw;
@@ -122,13 +125,15 @@ public final class RenderCommand implements Callable<Integer> {
     FrameRenderer renderer = new FrameRenderer(w, h, minVisible);
     Scene scene = new SceneGenerator().generate(seed);
     float dt = 1f / fps;
-    try (VideoWriter video = new VideoWriter(dir.resolve("video.mp4"), w, h, fps, bitrate);
+    try (VideoWriter video = y4m ? null : new VideoWriter(dir.resolve("video.mp4"), w, h, fps, bitrate);
+         Y4mWriter raw = y4m ? new Y4mWriter(dir.resolve("video.y4m"), w, h, fps) : null;
          Writer labels = Files.newBufferedWriter(dir.resolve("labels.jsonl"), StandardCharsets.UTF_8);
          MotGroundTruth gt = new MotGroundTruth(dir, "glimpse-sim-" + seed, frames, w, h, fps)) {
       for (int f = 1; f <= frames; f++) {
         if (f > 1) scene.step(dt);
         RenderedFrame frame = renderer.render(scene, f);
-        video.write(frame.rgb());
+        if (video != null) video.write(frame.rgb());
+        if (raw != null) raw.write(frame.rgb());
         labels.write(LabelsJson.line(frame.labels(), false));
         labels.write('\n');
         gt.write(frame.labels());

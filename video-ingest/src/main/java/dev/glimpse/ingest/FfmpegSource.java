@@ -5,7 +5,6 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
 import dev.glimpse.config.SourceKind;
 import dev.glimpse.config.StreamConfig;
 import dev.glimpse.types.Frame;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,7 +79,7 @@ final class FfmpegSource implements FrameSource {
   private static String input(SourceSpec spec) throws SourceException {
     String location = spec.url().location();
     return switch (spec.kind()) {
-      case FILE -> checkedFile(spec, Path.of(location)).toString();
+      case FILE -> SourceFiles.checked(spec, Path.of(location)).toString();
       case V4L2 -> {
         if (!Files.exists(Path.of(location))) {
           throw new SourceException(spec.name(), "no such device " + location + " (is the camera plugged in? `ls /dev/video*`)", false);
@@ -89,23 +88,6 @@ final class FfmpegSource implements FrameSource {
       }
       default -> location;
     };
-  }
-
-  private static Path checkedFile(SourceSpec spec, Path p) throws SourceException {
-    Path abs = p.toAbsolutePath().normalize();
-    if (!Files.exists(abs)) throw new SourceException(spec.name(), "no such file: " + abs, true);
-    if (Files.isDirectory(abs)) {
-      throw new SourceException(spec.name(), abs + " is a folder; for a folder of images use images://" + abs, true);
-    }
-    if (!Files.isReadable(abs)) throw new SourceException(spec.name(), "cannot read " + abs + " (permissions)", true);
-    long size;
-    try {
-      size = Files.size(abs);
-    } catch (IOException e) {
-      throw new SourceException(spec.name(), "cannot read " + abs + ": " + e.getMessage(), true, e);
-    }
-    if (size == 0) throw new SourceException(spec.name(), "empty file: " + abs, true);
-    return abs;
   }
 
   private static void configure(FFmpegFrameGrabber g, SourceSpec spec) {

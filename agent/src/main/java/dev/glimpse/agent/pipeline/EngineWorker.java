@@ -52,6 +52,7 @@ public final class EngineWorker implements AutoCloseable {
     String stream = frame.streamId();
     long seq = frame.sequence(), pts = frame.ptsMicros() == Frame.NO_PTS ? frame.monotonicNanos() / 1000 : frame.ptsMicros();
     int w = frame.width(), h = frame.height();
+    long decoded = frame.monotonicNanos();
     return CompletableFuture.supplyAsync(() -> {
       FrameContext ctx = contexts.computeIfAbsent(stream, s -> model.newContext(capacity));
       long t0 = nanoClock.getAsLong();
@@ -64,7 +65,7 @@ public final class EngineWorker implements AutoCloseable {
         answers.put(q.query().text(), ctx.ask(q.query(), FrameContext.DEFAULT_MAX_NEW));
         times.put(q.query().text(), (nanoClock.getAsLong() - t1) / 1e6);
       }
-      return new FrameResult(seq, pts, w, h, answers, encodeMs, times, ctx.kv(), rgb);
+      return new FrameResult(seq, pts, w, h, answers, encodeMs, times, ctx.kv(), rgb, decoded);
     }, thread);
   }
 

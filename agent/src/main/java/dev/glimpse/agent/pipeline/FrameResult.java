@@ -17,9 +17,11 @@ import java.util.Map;
  * @param kv        the context after the frame
  * @param rgb       the frame's pixels as the engine saw them, packed RGB [height, width, 3], or null when not kept.
  *                  Shared, not copied (the engine made it for this frame and no one writes to it after): read only.
+ * @param decodedNanos when ingest decoded the frame, on the process's monotonic clock ({@code System.nanoTime}, as
+ *                  {@code Frame.monotonicNanos}): the start of the frame's end-to-end latency
  */
 public record FrameResult(long sequence, long ptsMicros, int width, int height, Map<String, Answer> answers,
-    double encodeMs, Map<String, Double> queryMs, KvStats kv, byte[] rgb) {
+    double encodeMs, Map<String, Double> queryMs, KvStats kv, byte[] rgb, long decodedNanos) {
   public FrameResult {
     answers = Map.copyOf(answers);
     queryMs = Map.copyOf(queryMs);
@@ -28,9 +30,9 @@ public record FrameResult(long sequence, long ptsMicros, int width, int height, 
     }
   }
 
-  /** A result without pixels. */
+  /** A result without pixels, decoded at time 0 (tests). */
   public FrameResult(long sequence, long ptsMicros, int width, int height, Map<String, Answer> answers,
       double encodeMs, Map<String, Double> queryMs, KvStats kv) {
-    this(sequence, ptsMicros, width, height, answers, encodeMs, queryMs, kv, null);
+    this(sequence, ptsMicros, width, height, answers, encodeMs, queryMs, kv, null, 0);
   }
 }

@@ -10,10 +10,12 @@ import dev.glimpse.types.Track;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * Publishes every query's tracks as {@code vision_msgs/Detection2DArray} on the stream's detections topic
@@ -30,16 +32,43 @@ public final class RosPublishing implements PipelineListener, AutoCloseable {
   });
   private final AtomicLong published = new AtomicLong(), failed = new AtomicLong();
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+  private final LongSupplier nanoClock;
+  private final List<Published> observers = new CopyOnWriteArrayList<>();
 
-  public RosPublishing(RosBridge bridge) { this.bridge = bridge; }
+  /** Told of every message written, on the publishing thread (must not block). */
+  @FunctionalInterface
+  public interface Published {
+    /**
+     * @param stream        the stream
+     * @param result        the frame the message carries
+     * @param writtenNanos  when the DDS write returned, on the clock of {@link FrameResult#decodedNanos}
+     */
+    void published(String stream, FrameResult result, long writtenNanos);
+  }
+
+  public RosPublishing(RosBridge bridge) { this(bridge, System::nanoTime); }
+
+  /** @param nanoClock the monotonic clock frames are stamped with at decode ({@code System::nanoTime}) */
+  public RosPublishing(RosBridge bridge, LongSupplier nanoClock) {
+    this.bridge = bridge;
+    this.nanoClock = nanoClock;
+  }
+
+  /** Adds an observer of written messages (latency from decode to publish: {@code writtenNanos - decodedNanos}). */
+  public void observe(Published observer) { observers.add(observer); }
 
   @Override
   public void onTracks(String stream, StandingQuery q, FrameResult r, Detections dets, List<Track> tracks) {
     thread.execute(() -> {
       try {
         StreamPublisher p = publishers.computeIfAbsent(stream, bridge::stream);
-        if (p.publishTracks(dets, tracks)) published.incrementAndGet();
-        else failed.incrementAndGet();
+        if (p.publishTracks(dets, tracks)) {
+          long now = nanoClock.getAsLong();
+          published.incrementAndGet();
+          for (Published o : observers) o.published(stream, r, now);
+        } else {
+          failed.incrementAndGet();
+        }
       } catch (RuntimeException e) {
         failed.incrementAndGet();
       }
