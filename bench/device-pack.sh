@@ -4,6 +4,13 @@
 #   bench/device-pack.sh cuda    .device/lib/*.jar = the CUDA backend and what it loads: glimpse types, tensor,
 #                                encoder, csa-runtime, cuda + Jackson (config.json, results JSON), and the simulator
 #                                (+ picocli) that renders the held-out scenes; for bench/gpu.sh
+#   bench/device-pack.sh agent   .device/agent.tar.xz = the agent's runtime classpath for `glimpse bench streams`
+#                                (bench/gpu-streams.sh; its main class is StreamsBenchCommand), without what that run
+#                                never loads: JavaCV/FFmpeg (its videos are y4m), ONNX Runtime, the HTTP API (vertx-web,
+#                                Netty's codecs, Micrometer/Prometheus), YAML, Jackson 3. Jars are
+#                                re-packed uncompressed, then xz -9e packs them ~2.5x smaller than their own zip.
+#                                .device/dds.tar.xz = Debian's Cyclone DDS (libddsc) and its iceoryx libraries, for the
+#                                DDS publishing and the second participant on the GPU machine, which has neither.
 # Either way:
 #   .device/jre25.tar.xz         a Java 25 runtime with java.base, java.logging and jdk.incubator.vector (the CPU
 #                                reference encoder's Vector kernels), ~12 MB: jlinked without compression and with
@@ -20,7 +27,9 @@ what=${1:-sim}
 modules=java.base,java.logging,jdk.incubator.vector
 repo="${MAVEN_REPO:-$HOME/.m2/repository}"
 build() { bin/mvn25 -B -q -o -DskipTests package -pl "$1" -am >/dev/null 2>&1 || bin/mvn25 -B -q -DskipTests package -pl "$1" -am; }
-rm -rf .device/lib && mkdir -p .device/lib
+. bin/java25.sh
+glimpse_select_java25
+rm -rf .device/lib .device/agent.tar.xz && mkdir -p .device/lib
 case "$what" in
   sim)
     build types,sim
@@ -37,7 +46,31 @@ case "$what" in
       "$repo/com/fasterxml/jackson/core/jackson-core/$v/jackson-core-$v.jar" .device/lib/
     cp "$(ls "$repo"/com/fasterxml/jackson/core/jackson-annotations/"${v%.*}"*/jackson-annotations-*.jar | head -1)" .device/lib/
     ;;
-  *) echo "usage: bench/device-pack.sh [sim|cuda]" >&2; exit 2 ;;
+  agent)
+    build agent
+    modules=java.base,java.logging,jdk.incubator.vector,jdk.unsupported,java.naming,java.management
+    tmp=$(mktemp -d)
+    mkdir -p "$tmp/lib"
+    for j in agent/target/glimpse-agent-*.jar $(tr ':' ' ' < agent/target/runtime-classpath.txt); do
+      case "$(basename "$j")" in
+        *-tests.jar|onnxruntime-*|*-linux-x86_64.jar|vertx-web*|vertx-auth*|vertx-bridge*|vertx-eventbus*|micrometer-*|\
+        prometheus-*|HdrHistogram-*|jspecify-*|snakeyaml-*|jackson-dataformat-yaml-*|netty-codec-[!b]*|netty-resolver-dns-*|\
+        netty-handler-proxy-*|netty-tcnative-*|javacv-*|javacpp-*|ffmpeg-*|jackson-*-3.*) continue ;;
+      esac
+      a=$(readlink -f "$j")
+      mkdir "$tmp/x" && (cd "$tmp/x" && unzip -qo "$a")
+      "$JAVA_HOME/bin/jar" --create --no-compress --file "$tmp/lib/$(basename "$j")" -C "$tmp/x" .
+      rm -rf "$tmp/x"
+    done
+    XZ_OPT=-9e tar cJf .device/agent.tar.xz -C "$tmp" lib
+    rm -rf "$tmp/lib" .device/dds .device/dds.tar.xz && mkdir -p "$tmp/dds"
+    for l in libddsc.so.0debian libiceoryx_binding_c.so.2 libiceoryx_posh.so.2 libiceoryx_hoofs.so.2 libiceoryx_platform.so.2; do
+      cp -L "$(ls /usr/lib/x86_64-linux-gnu/$l /lib/x86_64-linux-gnu/$l 2>/dev/null | head -1)" "$tmp/dds/"
+    done
+    XZ_OPT=-9e tar cJf .device/dds.tar.xz -C "$tmp" dds
+    rm -rf "$tmp"
+    ;;
+  *) echo "usage: bench/device-pack.sh [sim|cuda|agent]" >&2; exit 2 ;;
 esac
 . bin/java25.sh
 glimpse_select_java25
@@ -53,5 +86,5 @@ if [ ! -f .device/jre25.tar.xz ] || [ "$JAVA_HOME/release" -nt .device/jre25.tar
   rm -rf "$tmp"
 fi
 du -sh .device/lib .device/jre25.tar.xz >&2
-total=$(( $(git ls-files -z | xargs -0 stat -c %s 2>/dev/null | awk '{s+=$1} END {print s}') + $(du -sb .device | cut -f1) ))
+total=$(( $(git ls-files -z --cached --others --exclude-standard | xargs -0 stat -c %s 2>/dev/null | awk '{s+=$1} END {print s}') + $(du -sb .device | cut -f1) ))
 echo "device working tree: $((total / 1048576)) MiB of 64 MiB (tracked files + .device)" >&2

@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = {"Benchmarks, each against a peer measured in the same run (ingest, engine),",
         "and reliability runs against goals (faults, soak)."},
-    subcommands = {IngestBenchCommand.class, EngineBenchCommand.class, FaultsBenchCommand.class, SoakBenchCommand.class})
+    subcommands = {IngestBenchCommand.class, EngineBenchCommand.class, FaultsBenchCommand.class, SoakBenchCommand.class,
+        StreamsBenchCommand.class})
 public final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

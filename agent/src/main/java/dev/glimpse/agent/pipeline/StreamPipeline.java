@@ -89,13 +89,16 @@ public final class StreamPipeline {
   /** Ingest counters so far. */
   public StreamStats stats() { return stream == null ? null : stream.stats(); }
 
-  /** Stops ingest; in-flight engine work finishes and is published; the start() future then completes. */
+  /**
+   * Stops ingest; in-flight engine work finishes and is published; then the start() future completes, and so does
+   * the returned one (so a caller may close the publishers next).
+   */
   public Future<Void> stop() {
     Promise<Void> p = Promise.promise();
     context.runOnContext(v -> stream.close().onComplete(x -> {
       ended = true;
       finishIfIdle();
-      p.complete();
+      done.future().onComplete(r -> p.complete());
     }));
     return p.future();
   }

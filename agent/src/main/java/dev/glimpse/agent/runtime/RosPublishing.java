@@ -59,20 +59,26 @@ public final class RosPublishing implements PipelineListener, AutoCloseable {
 
   @Override
   public void onTracks(String stream, StandingQuery q, FrameResult r, Detections dets, List<Track> tracks) {
-    thread.execute(() -> {
-      try {
-        StreamPublisher p = publishers.computeIfAbsent(stream, bridge::stream);
-        if (p.publishTracks(dets, tracks)) {
-          long now = nanoClock.getAsLong();
-          published.incrementAndGet();
-          for (Published o : observers) o.published(stream, r, now);
-        } else {
-          failed.incrementAndGet();
-        }
-      } catch (RuntimeException e) {
+    try {
+      thread.execute(() -> publish(stream, r, dets, tracks));
+    } catch (java.util.concurrent.RejectedExecutionException afterClose) {
+      failed.incrementAndGet();                      // a frame finishing after close: counted, never thrown
+    }
+  }
+
+  private void publish(String stream, FrameResult r, Detections dets, List<Track> tracks) {      // publishing thread
+    try {
+      StreamPublisher p = publishers.computeIfAbsent(stream, bridge::stream);
+      if (p.publishTracks(dets, tracks)) {
+        long now = nanoClock.getAsLong();
+        published.incrementAndGet();
+        for (Published o : observers) o.published(stream, r, now);
+      } else {
         failed.incrementAndGet();
       }
-    });
+    } catch (RuntimeException e) {
+      failed.incrementAndGet();
+    }
   }
 
   /** Messages written, and writes that failed (counted, never thrown at the pipeline). */
