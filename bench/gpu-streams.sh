@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Issue 10's GPU run, in one script: K concurrent camera streams through the whole agent on the CUDA backend
 # (ingest → engine → tracker → ROS 2 publish, a second DDS participant counting what arrives), K growing until
-# frames drop, then 2×K; once with the standing query on every frame and once at 5 Hz.
+# frames drop, then 2×K; the standing query at 5 Hz and at 1 Hz per stream, and on every frame of one stream.
 #   1. the device   2. the Java runtime and the agent's classes from .device/   3. the CUDA libraries
 #   4. Cyclone DDS from .device/dds.tar.xz (Debian's libddsc; the GPU machine has none)
 #   5. eight held-out 300-frame simulator videos, 756², 30 fps, as y4m files (the machine carries no FFmpeg:
 #      .device's budget beside the tracked files has no room for its 25 MB of natives; the y4m reader is Java)
-#   6. glimpse bench streams, query on every frame    7. the same, query at 5 Hz
+#   6. glimpse bench streams, query at 5 Hz   7. the same at 1 Hz   8. one stream, query on every frame
 # Run from the repository root after `bench/device-pack.sh agent` (carry .device): OUT=… bash bench/gpu-streams.sh
-# Output in $OUT (default out/gpu-streams): every-frame/ and 5hz/ (streams.md, levels.csv, streams.json),
+# Output in $OUT (default out/gpu-streams): 5hz/, 1hz/ and every-frame/ (streams.md, levels.csv, streams.json),
 # steps.txt, logs.tar.gz. Every step has a time limit cut from GPU_SH_BUDGET seconds (default 540).
 set -u -o pipefail
 start=$(date +%s)
@@ -44,14 +44,16 @@ step videos 120 bash -c "for s in 1 2 3 4 5 6 7 8; do '$java' -cp '$tmp/lib/*' d
 
 jopts=(--enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -Xms8g -Xmx8g -XX:+UseParallelGC
   -Dglimpse.home="$PWD" -cp "$tmp/lib/*" dev.glimpse.agent.cli.StreamsBenchCommand)
-common=("${videos[@]}" --backend cuda --dtype bf16 --context-frames 100 --mailbox 2 --warmup 4 --window 10
-  --streams "${STREAMS:-1,2,3,4,6,8,12,16,24,32}" --overload 2 "${ros[@]}")
-step every-frame 240 "$java" "${jopts[@]}" "${common[@]}" --query-hz 0 --out "$OUT/every-frame"
-step 5hz 240 "$java" "${jopts[@]}" "${common[@]}" --query-hz 5 --out "$OUT/5hz"
+# mailbox 4: a query (~100 ms of decoding) lets 3 frames of every stream arrive; they wait instead of dropping.
+common=("${videos[@]}" --backend cuda --dtype bf16 --context-frames 100 --mailbox 4 --warmup 4 --window 10 "${ros[@]}")
+sweep=(--streams "${STREAMS:-1,2,3,4,5,6,8,10,12,16,24,32}" --overload 2)
+step 5hz 200 "$java" "${jopts[@]}" "${common[@]}" "${sweep[@]}" --query-hz 5 --out "$OUT/5hz"
+step 1hz 200 "$java" "${jopts[@]}" "${common[@]}" "${sweep[@]}" --query-hz 1 --out "$OUT/1hz"
+step every-frame 60 "$java" "${jopts[@]}" "${common[@]}" --streams 1 --overload 0 --query-hz 0 --out "$OUT/every-frame"
 
 echo "=== steps (name exit-status):"
 cat "$OUT/steps.txt"
-for d in every-frame 5hz; do [ -f "$OUT/$d/streams.md" ] && { echo; cat "$OUT/$d/streams.md"; }; done
+for d in 5hz 1hz every-frame; do [ -f "$OUT/$d/streams.md" ] && { echo; cat "$OUT/$d/streams.md"; }; done
 rm -rf "$tmp"
 ( cd "$OUT" && tar czf logs.tar.gz ./*.log libdirs.txt 2>/dev/null && rm -f ./*.log libdirs.txt )
 exit 0
