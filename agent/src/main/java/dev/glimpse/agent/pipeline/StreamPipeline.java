@@ -107,10 +107,14 @@ public final class StreamPipeline {
     long pts = frame.ptsMicros() == Frame.NO_PTS ? frame.monotonicNanos() / 1000 : frame.ptsMicros();
     List<StandingQuery> due = new ArrayList<>();
     for (StandingQuery q : queries) {
-      Long last = lastAsked.get(q.query().text());
-      if (q.hz() == 0 || last == null || pts - last >= 1e6 / q.hz()) {
+      String text = q.query().text();
+      Long last = lastAsked.get(text);
+      double period = q.hz() == 0 ? 0 : 1e6 / q.hz();
+      if (q.hz() == 0 || last == null || pts - last >= period) {
         due.add(q);
-        lastAsked.put(q.query().text(), pts);
+        // The first answer comes at once; later ones keep a phase of their own per stream and query, so that streams
+        // started together do not all ask on the same frame time (each query holds the one engine for its decode).
+        lastAsked.put(text, last == null ? pts + Math.round(period * phase(config.id(), text)) : pts);
       }
     }
     Stamp stamp = frame.stamp();
@@ -147,6 +151,18 @@ public final class StreamPipeline {
       List<Track> tracks = trackers.get(q.query().text()).update(onMediaClock(dets, r.ptsMicros()));
       for (PipelineListener l : listeners) l.onTracks(config.id(), q, r, dets, tracks);
     }
+  }
+
+  /**
+   * A fixed fraction of the query period in [0, 1) for a stream and query: the offset of its second and later asks
+   * from its first. Deterministic (a replay asks on the same frames); spread like a random number over stream ids.
+   */
+  static double phase(String stream, String query) {
+    long z = stream.hashCode() * 0x9E3779B97F4A7C15L + query.hashCode();
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;          // SplitMix64's finaliser
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    z ^= z >>> 31;
+    return (z >>> 11) * 0x1.0p-53;
   }
 
   /** The same detections stamped with the frame's media time, the clock the tracker steps by. */
