@@ -8,8 +8,8 @@
 #      .device's budget beside the tracked files has no room for its 25 MB of natives; the y4m reader is Java)
 #   6. glimpse bench streams, query at 5 Hz   7. the same at 1 Hz   8. one stream, query on every frame
 # Run from the repository root after `bench/device-pack.sh agent` (carry .device): OUT=… bash bench/gpu-streams.sh
-# Output in $OUT (default out/gpu-streams): 5hz/, 1hz/ and every-frame/ (streams.md, levels.csv, streams.json),
-# steps.txt, logs.tar.gz. Every step has a time limit cut from GPU_SH_BUDGET seconds (default 540).
+# Output in $OUT (default out/gpu-streams): tables.md (every run's table), steps.txt and results.tar.gz (5hz/, 1hz/,
+# every-frame/ with streams.md, levels.csv, streams.json; the logs): few files, as the GPU machine returns few. Every step has a time limit cut from GPU_SH_BUDGET seconds (default 540).
 set -u -o pipefail
 start=$(date +%s)
 budget=${GPU_SH_BUDGET:-540}
@@ -53,7 +53,7 @@ step every-frame 60 "$java" "${jopts[@]}" "${common[@]}" --streams 1 --overload 
 
 echo "=== steps (name exit-status):"
 cat "$OUT/steps.txt"
-for d in 5hz 1hz every-frame; do [ -f "$OUT/$d/streams.md" ] && { echo; cat "$OUT/$d/streams.md"; }; done
+for d in 5hz 1hz every-frame; do [ -f "$OUT/$d/streams.md" ] && { echo; cat "$OUT/$d/streams.md"; }; done | tee "$OUT/tables.md"
 rm -rf "$tmp"
-( cd "$OUT" && tar czf logs.tar.gz ./*.log libdirs.txt 2>/dev/null && rm -f ./*.log libdirs.txt )
+( cd "$OUT" && tar czf results.tar.gz ./*.log libdirs.txt 5hz 1hz every-frame 2>/dev/null; rm -rf ./*.log libdirs.txt 5hz 1hz every-frame )
 exit 0

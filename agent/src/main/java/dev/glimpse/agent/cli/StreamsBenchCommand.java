@@ -30,9 +30,14 @@ import picocli.CommandLine.Option;
 public final class StreamsBenchCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--video", required = true, paramLabel = "FILE",
+  @Option(names = "--video", paramLabel = "FILE",
       description = "a video to replay (repeat for several; stream i plays video i mod n). y4m files need no FFmpeg.")
-  List<Path> videos;
+  List<Path> videos = new ArrayList<>();
+
+  @Option(names = "--plot-from", paramLabel = "DIR",
+      description = {"instead of running: plot the streams.json of earlier runs (repeat for several) into",
+          "--out/streams-latency.png and --out/streams-fps.png (runs on machines without java.desktop write no plots)"})
+  List<Path> plotFrom = new ArrayList<>();
 
   @Option(names = "--streams", defaultValue = "1,2,4,6,8,12,16", split = ",", paramLabel = "K,...",
       description = "stream counts, in order; the sweep stops at the first not held (default ${DEFAULT-VALUE})")
@@ -95,7 +100,9 @@ public final class StreamsBenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
+    if (!plotFrom.isEmpty()) return plot(plotFrom, out);
     List<String> problems = new ArrayList<>();
+    if (videos.isEmpty()) problems.add("--video: at least one video (or --plot-from DIR)");
     for (Path v : videos) if (!Files.isRegularFile(v)) problems.add("--video " + v + ": no such file");
     EngineConfig.Backend b = parse(EngineConfig.Backend.class, backend, "--backend", problems);
     EngineConfig.DType d = parse(EngineConfig.DType.class, dtype, "--dtype", problems);
@@ -124,6 +131,40 @@ public final class StreamsBenchCommand implements Callable<Integer> {
     Files.writeString(out.resolve("levels.csv"), csv(levelsRun));
     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("streams.json").toFile(), json(s, run.engineDescription(), levelsRun));
     return levelsRun.stream().anyMatch(l -> l.held() && !l.overload()) ? 0 : 1;
+  }
+
+  /** Latency and throughput against the stream count, one series per earlier run, from their streams.json. */
+  static int plot(List<Path> runs, Path out) throws java.io.IOException {
+    Files.createDirectories(out);
+    java.awt.Color[] colors = {new java.awt.Color(0x1f77b4), new java.awt.Color(0xd62728), new java.awt.Color(0x2ca02c),
+        new java.awt.Color(0x9467bd)};
+    List<dev.glimpse.agent.plot.Plots.XySeries> latency = new ArrayList<>(), fps = new ArrayList<>();
+    double maxK = 1;
+    for (int i = 0; i < runs.size(); i++) {
+      com.fasterxml.jackson.databind.JsonNode j = new ObjectMapper().readTree(runs.get(i).resolve("streams.json").toFile());
+      com.fasterxml.jackson.databind.JsonNode ls = j.get("levels");
+      double[] k = new double[ls.size()], p50 = new double[ls.size()], p99 = new double[ls.size()], f = new double[ls.size()];
+      for (int n = 0; n < ls.size(); n++) {
+        k[n] = ls.get(n).get("streams").asDouble();
+        p50[n] = ls.get(n).get("latency_ms").get("p50").asDouble();
+        p99[n] = ls.get(n).get("latency_ms").get("p99").asDouble();
+        f[n] = ls.get(n).get("processed").asDouble() / ls.get(n).get("seconds").asDouble();
+        maxK = Math.max(maxK, k[n]);
+      }
+      double hz = j.get("query_hz").asDouble();
+      String name = "query " + (hz == 0 ? "every frame" : hz + " Hz");
+      java.awt.Color c = colors[i % colors.length];
+      latency.add(new dev.glimpse.agent.plot.Plots.XySeries(name + ", p99", k, p99, c, false));
+      latency.add(new dev.glimpse.agent.plot.Plots.XySeries(name + ", p50", k, p50, c, true));
+      fps.add(new dev.glimpse.agent.plot.Plots.XySeries(name, k, f, c, false));
+    }
+    fps.add(new dev.glimpse.agent.plot.Plots.XySeries("30 fps per stream", new double[] {1, maxK},
+        new double[] {30, 30 * maxK}, java.awt.Color.GRAY, false));
+    dev.glimpse.agent.plot.Plots.xy(out.resolve("streams-latency.png"), "Decode → DDS write latency", "streams",
+        "ms", latency);
+    dev.glimpse.agent.plot.Plots.xy(out.resolve("streams-fps.png"), "Frames processed, all streams", "streams",
+        "frames/s", fps);
+    return 0;
   }
 
   private static <E extends Enum<E>> E parse(Class<E> type, String text, String option, List<String> problems) {
