@@ -11,6 +11,16 @@ public interface FrameEncoder extends AutoCloseable {
   /** rgb interleaved [H, W, 3] bytes → aligner rows [n_h·n_w, d] with their grid and placement. */
   VisionEncoder.Encoded encode(byte[] rgb, int width, int height);
 
+  /**
+   * Frames of one size encoded together (a batch across streams), each rgb [H, W, 3]; the rows of frame i are what
+   * {@link #encode} gives for it. The default encodes them one by one; a GPU encoder runs them as one batch.
+   */
+  default java.util.List<VisionEncoder.Encoded> encodeBatch(java.util.List<byte[]> frames, int width, int height) {
+    java.util.List<VisionEncoder.Encoded> out = new java.util.ArrayList<>(frames.size());
+    for (byte[] f : frames) out.add(encode(f, width, height));
+    return out;
+  }
+
   /** For logs: where and how it runs, e.g. {@code cpu (vector kernels)}. */
   String describe();
 

@@ -64,7 +64,7 @@ public final class AgentRuntime implements AutoCloseable {
     this.vertx = vertx;
     this.kernels = kernels;
     this.model = model;
-    this.worker = new EngineWorker(model, config.engine().contextFrames(), System::nanoTime);
+    this.worker = new EngineWorker(model, config.engine().contextFrames(), config.engine().maxBatch(), System::nanoTime);
     this.ros = ros;
     this.extra = List.copyOf(extra);
   }

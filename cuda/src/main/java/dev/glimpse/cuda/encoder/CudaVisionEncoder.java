@@ -128,6 +128,7 @@ public final class CudaVisionEncoder implements FrameEncoder {
   }
 
   /** Encodes frames of one size together (one batch): each rgb is [H, W, 3]. */
+  @Override
   public List<VisionEncoder.Encoded> encodeBatch(List<byte[]> frames, int width, int height) {
     int b = frames.size();
     if (b == 0) return List.of();
