@@ -115,6 +115,7 @@ public final class CudaLmSession implements LmSession {
   private DeviceBuffer h, x, attnOut, mlpOut, c, q, kv, ck, cg, iq, iw, o, mid, gu, g, picked, slots, rows;
   private PinnedBuffer staging;
   private DeviceBuffer scores;                 // (SELECT_ROWS, n) indexer scores
+  private final DeviceBuffer xOut, cOut;       // one token's stacked projections of x and of the q latent
 
   CudaLmSession(Cuda cuda, LmKernels kernels, DeviceLmWeights dw, LmConfig cfg, boolean decodeGraphs) {
     this.graphs = decodeGraphs;
@@ -153,6 +154,13 @@ public final class CudaLmSession implements LmSession {
       dynHost = new PinnedBuffer(driver, dyn.bytes());
       scratch(512);
       scores = alloc(4L * LmKernels.SELECT_ROWS * 1024);
+      int xRows = 1, cRows = 1;
+      for (DeviceLmWeights.Layer l : dw.layers) {
+        xRows = Math.max(xRows, l.xRows());
+        cRows = Math.max(cRows, l.cRows());
+      }
+      xOut = alloc(4L * xRows);
+      cOut = alloc(4L * cRows);
       stream.synchronize();
     } catch (RuntimeException e) {
       close();
@@ -347,25 +355,53 @@ public final class CudaLmSession implements LmSession {
     DeviceLmWeights.Layer w = l.w;
     int d = cfg.hiddenSize(), heads = a.heads(), hd = a.headDim(), dq = a.qLoraRank(), r = a.ropeDims();
     long rel0 = pos0 - base;
-    gemm.xwT(Precision.F32, c.ptr(), x.ptr(), w.qA(), t, dq, d);                       // (T, d_q)
-    kernels.normRope(s(), c.ptr(), t, 1, dq, w.qANorm(), true, eps, 0, 0, 0, false, 0);
-    gemm.xwT(Precision.F32, q.ptr(), c.ptr(), w.qB(), t, heads * hd, dq);              // (T, H·D)
-    kernels.normRope(s(), q.ptr(), t, heads, hd, 0, true, eps, w.invFreq(), r, rel0, false, dynPtr);
-    gemm.xwT(Precision.F32, kv.ptr(), x.ptr(), w.kv(), t, hd, d);                      // (T, D)
-    kernels.normRope(s(), kv.ptr(), t, 1, hd, w.kvNorm(), true, eps, w.invFreq(), r, rel0, false, dynPtr);
+    // One token: every projection of x in one GEMM, then those of the q latent in another (DeviceLmWeights.Layer).
+    boolean stacked = t == 1;
+    long cP = c.ptr(), qP = q.ptr(), kvP = kv.ptr(), iqP = iq.ptr(), iwP = iw.ptr();
+    long[] mainOut = {ck.ptr(), cg.ptr()}, keysOut = {ck.ptr(), cg.ptr()};
+    if (stacked) {
+      gemm.xwT(Precision.F32, xOut.ptr(), x.ptr(), w.xFused(), 1, w.xRows(), d);        // (1, xRows)
+      cP = xOut.ptr();
+      kvP = cP + 4L * dq;
+      long next = kvP + 4L * hd;
+      if (w.compressor() != null) {
+        int cw = (w.type() == LayerType.CSA ? 2 : 1) * hd;
+        mainOut = new long[] {next, next + 4L * cw};
+        next += 8L * cw;
+      }
+      if (w.indexerKeys() != null) {
+        int cw = 2 * a.indexHeadDim();
+        keysOut = new long[] {next, next + 4L * cw};
+        iwP = next + 8L * cw;
+      }
+    } else {
+      gemm.xwT(Precision.F32, c.ptr(), x.ptr(), w.qA(), t, dq, d);                     // (T, d_q)
+    }
+    kernels.normRope(s(), cP, t, 1, dq, w.qANorm(), true, eps, 0, 0, 0, false, 0);
+    if (stacked) {
+      gemm.xwT(Precision.F32, cOut.ptr(), cP, w.cFused(), 1, w.cRows(), dq);             // (1, cRows)
+      qP = cOut.ptr();
+      iqP = qP + 4L * heads * hd;
+    } else {
+      gemm.xwT(Precision.F32, q.ptr(), c.ptr(), w.qB(), t, heads * hd, dq);            // (T, H·D)
+    }
+    kernels.normRope(s(), qP, t, heads, hd, 0, true, eps, w.invFreq(), r, rel0, false, dynPtr);
+    if (!stacked) gemm.xwT(Precision.F32, kv.ptr(), x.ptr(), w.kv(), t, hd, d);       // (T, D)
+    kernels.normRope(s(), kvP, t, 1, hd, w.kvNorm(), true, eps, w.invFreq(), r, rel0, false, dynPtr);
 
     long pickedPtr = 0;
     if (l.m > 0) {
       boolean csa = w.type() == LayerType.CSA;
-      compressChunk(l.main, l.mainTokens, w.compressor(), l.m, hd, csa, t, pos0, w.invFreq(), dynPtr);
+      compressChunk(l.main, l.mainTokens, w.compressor(), l.m, hd, csa, t, pos0, w.invFreq(), dynPtr, stacked, mainOut);
       if (csa) {
-        compressChunk(l.keys, l.keyTokens, w.indexerKeys(), l.m, a.indexHeadDim(), true, t, pos0, w.invFreq(), dynPtr);
+        compressChunk(l.keys, l.keyTokens, w.indexerKeys(), l.m, a.indexHeadDim(), true, t, pos0, w.invFreq(), dynPtr,
+            stacked, keysOut);
         int hi = a.indexHeads(), di = a.indexHeadDim(), k = a.indexTopk();
-        gemm.xwT(Precision.F32, iq.ptr(), c.ptr(), w.indexerQ(), t, hi * di, dq);       // (T, H_I·D_I)
-        kernels.normRope(s(), iq.ptr(), t, hi, di, 0, false, eps, w.invFreq(), r, rel0, false, dynPtr);
-        gemm.xwT(Precision.F32, iw.ptr(), x.ptr(), w.indexerW(), t, hi, d);             // (T, H_I)
+        if (!stacked) gemm.xwT(Precision.F32, iq.ptr(), c.ptr(), w.indexerQ(), t, hi * di, dq);   // (T, H_I·D_I)
+        kernels.normRope(s(), iqP, t, hi, di, 0, false, eps, w.invFreq(), r, rel0, false, dynPtr);
+        if (!stacked) gemm.xwT(Precision.F32, iw.ptr(), x.ptr(), w.indexerW(), t, hi, d);         // (T, H_I)
         if (dynPtr != 0) {                             // one token: score and select whatever it sees (≤ capacity)
-          kernels.indexerScores(s(), iq.ptr(), iw.ptr(), l.keys.buf.ptr(), l.keys.cap, 0, l.keys.cap, 0, 1, hi, di,
+          kernels.indexerScores(s(), iqP, iwP, l.keys.buf.ptr(), l.keys.cap, 0, l.keys.cap, 0, 1, hi, di,
               indexScale, indexWeightScale, scores.ptr(), l.m, li, dynPtr);
           kernels.topk(s(), scores.ptr(), l.keys.cap, 0, 1, 0, l.m, 0, k, picked.ptr(), li, dynPtr);
           pickedPtr = picked.ptr();
@@ -381,7 +417,7 @@ public final class CudaLmSession implements LmSession {
                 scores = alloc(4L * LmKernels.SELECT_ROWS * wider);
                 layout++;
               }
-              kernels.indexerScores(s(), iq.ptr(), iw.ptr(), l.keys.buf.ptr(), l.keys.cap, l.keys.first, cols, j0, n, hi,
+              kernels.indexerScores(s(), iqP, iwP, l.keys.buf.ptr(), l.keys.cap, l.keys.first, cols, j0, n, hi,
                   di, indexScale, indexWeightScale, scores.ptr(), l.m, li, 0);
             }
             kernels.topk(s(), scores.ptr(), cols, j0, n, pos0, l.m, l.keys.first, k, picked.ptr(), li, 0);  // ≤ k: all
@@ -391,10 +427,10 @@ public final class CudaLmSession implements LmSession {
       }
     }
     Ring main = l.main;
-    kernels.attention(s(), q.ptr(), kv.ptr(), l.raw.ptr(), a.slidingWindow(), main == null ? 0 : main.buf.ptr(),
+    kernels.attention(s(), qP, kvP, l.raw.ptr(), a.slidingWindow(), main == null ? 0 : main.buf.ptr(),
         main == null ? 1 : main.cap, main == null ? 0 : main.first, pickedPtr, a.indexTopk(), pos0, l.m, spanFrom, spanTo,
         a.slidingWindow(), w.sinks(), scale, t, heads, o.ptr(), li, dynPtr);
-    kernels.ringStore(s(), kv.ptr(), t, hd, l.raw.ptr(), a.slidingWindow(), pos0, dynPtr);
+    kernels.ringStore(s(), kvP, t, hd, l.raw.ptr(), a.slidingWindow(), pos0, dynPtr);
     kernels.normRope(s(), o.ptr(), t, heads, hd, 0, false, eps, w.invFreq(), r, rel0, true, dynPtr);
     int groups = a.oGroups(), dg = a.oLoraRank(), in = heads * hd / groups;
     for (int j = 0; j < groups; j++) {                                                 // grouped o_a: (T, g·d_g)
@@ -413,24 +449,27 @@ public final class CudaLmSession implements LmSession {
    * from the device array, and the decode step advances the count.
    */
   private void compressChunk(Ring ring, Tokens tok, DeviceLmWeights.Compressor w, int m, int dim, boolean overlap, int t,
-      long pos0, long invFreq, long dynPtr) {
+      long pos0, long invFreq, long dynPtr, boolean projected, long[] out) {
     int d = cfg.hiddenSize(), cw = (overlap ? 2 : 1) * dim;
-    gemm.xwT(Precision.F32, ck.ptr(), x.ptr(), w.kv(), t, cw, d);                      // (T, c·w)
-    gemm.xwT(Precision.F32, cg.ptr(), x.ptr(), w.gate(), t, cw, d);
-    kernels.addPositionBias(s(), cg.ptr(), w.positionBias(), t, cw, m, pos0, dynPtr);
+    long ckP = out[0], cgP = out[1];                   // {kv, gate} (T, c·w): given when projected, else computed here
+    if (!projected) {
+      gemm.xwT(Precision.F32, ckP, x.ptr(), w.kv(), t, cw, d);
+      gemm.xwT(Precision.F32, cgP, x.ptr(), w.gate(), t, cw, d);
+    }
+    kernels.addPositionBias(s(), cgP, w.positionBias(), t, cw, m, pos0, dynPtr);
     long w0 = pos0 / m;
     int count = (int) ((pos0 + t) / m - w0);
     if (dynPtr == 0) {
       ring.ensure(ring.held() + count);
-      kernels.compress(s(), ck.ptr(), cg.ptr(), tok.kv().ptr(), tok.gate().ptr(), 2 * m, ring.buf.ptr(), ring.cap, w0, count,
+      kernels.compress(s(), ckP, cgP, tok.kv().ptr(), tok.gate().ptr(), 2 * m, ring.buf.ptr(), ring.cap, w0, count,
           m, dim, overlap, pos0, w.norm(), eps, invFreq, a.ropeDims(), base, t, 0);
       ring.emitted += count;
     } else {                                           // one token completes at most one window
-      kernels.compress(s(), ck.ptr(), cg.ptr(), tok.kv().ptr(), tok.gate().ptr(), 2 * m, ring.buf.ptr(), ring.cap, w0, 1,
+      kernels.compress(s(), ckP, cgP, tok.kv().ptr(), tok.gate().ptr(), 2 * m, ring.buf.ptr(), ring.cap, w0, 1,
           m, dim, overlap, pos0, w.norm(), eps, invFreq, a.ropeDims(), base, 1, dynPtr);
     }
-    kernels.ringStore(s(), ck.ptr(), t, cw, tok.kv().ptr(), 2 * m, pos0, dynPtr);
-    kernels.ringStore(s(), cg.ptr(), t, cw, tok.gate().ptr(), 2 * m, pos0, dynPtr);
+    kernels.ringStore(s(), ckP, t, cw, tok.kv().ptr(), 2 * m, pos0, dynPtr);
+    kernels.ringStore(s(), cgP, t, cw, tok.gate().ptr(), 2 * m, pos0, dynPtr);
   }
 
   @Override

@@ -23,10 +23,15 @@ final class DeviceLmWeights implements AutoCloseable {
   /** A compressor's tensors: kv and gate projections (c·w, d), position bias (m, c·w), norm (w). */
   record Compressor(long kv, long gate, long positionBias, long norm) {}
 
-  /** One decoder layer. */
+  /**
+   * One decoder layer. The projections of the normed input x are rows of one matrix, {@code xFused} (xRows, d) =
+   * [q_a; kv; compressor kv; compressor gate; indexer-keys kv; indexer-keys gate; indexer weights] (those the layer
+   * has), and those of the normed q latent likewise, {@code cFused} (cRows, d_q) = [q_b; indexer q_b]: a decoded token
+   * computes each group with one GEMM; a chunk uses the parts, which point into the same memory.
+   */
   record Layer(LayerType type, long inputNorm, long qA, long qANorm, long qB, long kv, long kvNorm, long oA, long oB,
       long sinks, Compressor compressor, Compressor indexerKeys, long indexerQ, long indexerW, long postNorm,
-      long gateUp, long down, long invFreq) {}
+      long gateUp, long down, long invFreq, long xFused, int xRows, long cFused, int cRows) {}
 
   private final List<DeviceBuffer> owned = new ArrayList<>();
   final long table;        // (V + 5, d): token embeddings, then START, PAD, IMAGE (zeros), NEWLINE, END
@@ -50,17 +55,28 @@ final class DeviceLmWeights implements AutoCloseable {
         LmWeights.Layer l = w.layers().get(i);
         AttentionWeights at = l.attention();
         LayerType type = cfg.layerTypes().get(i);
-        Compressor comp = at.compressor() == null ? null : compressor(driver, stream, at.compressor());
-        Compressor keys = at.indexer() == null ? null : compressor(driver, stream, at.indexer().compressor());
-        layers.add(new Layer(type, upload(driver, stream, l.inputNorm()), upload(driver, stream, at.qAProj()),
-            upload(driver, stream, at.qANorm()), upload(driver, stream, at.qBProj()), upload(driver, stream, at.kvProj()),
+        AttentionWeights.CompressorWeights cw = at.compressor(), kw = at.indexer() == null ? null : at.indexer().compressor();
+        List<Tensor> xParts = new ArrayList<>(List.of(at.qAProj(), at.kvProj()));
+        if (cw != null) xParts.addAll(List.of(cw.kvProj(), cw.gateProj()));
+        if (kw != null) xParts.addAll(List.of(kw.kvProj(), kw.gateProj(), at.indexer().weightsProj()));
+        List<Tensor> cParts = new ArrayList<>(List.of(at.qBProj()));
+        if (at.indexer() != null) cParts.add(at.indexer().qBProj());
+        long[] xp = stacked(driver, stream, xParts), cp = stacked(driver, stream, cParts);
+        int xRows = (int) ((xp[xp.length - 1] - xp[0]) / 4 / d), cRows = (int) ((cp[cp.length - 1] - cp[0]) / 4 / a.qLoraRank());
+        Compressor comp = cw == null ? null : new Compressor(xp[2], xp[3], upload(driver, stream, cw.positionBias()),
+            upload(driver, stream, cw.kvNorm()));
+        int k0 = cw == null ? 2 : 4;
+        Compressor keys = kw == null ? null : new Compressor(xp[k0], xp[k0 + 1], upload(driver, stream, kw.positionBias()),
+            upload(driver, stream, kw.kvNorm()));
+        layers.add(new Layer(type, upload(driver, stream, l.inputNorm()), xp[0],
+            upload(driver, stream, at.qANorm()), cp[0], xp[1],
             upload(driver, stream, at.kvNorm()), upload(driver, stream, at.oAProj()), upload(driver, stream, at.oBProj()),
             upload(driver, stream, at.sinks()), comp, keys,
-            at.indexer() == null ? 0 : upload(driver, stream, at.indexer().qBProj()),
-            at.indexer() == null ? 0 : upload(driver, stream, at.indexer().weightsProj()),
+            at.indexer() == null ? 0 : cp[1], kw == null ? 0 : xp[k0 + 2],
             upload(driver, stream, l.postNorm()),
             upload(driver, stream, concat(l.gate().toFloats(), l.up().toFloats())), upload(driver, stream, l.down()),
-            upload(driver, stream, new Rope(a.ropeDims(), a.ropeBase(type)).inverseFrequencies())));
+            upload(driver, stream, new Rope(a.ropeDims(), a.ropeBase(type)).inverseFrequencies()),
+            xp[0], xRows, cp[0], cRows));
       }
       long total = 0;
       for (DeviceBuffer b : owned) total += b.bytes();
@@ -71,9 +87,26 @@ final class DeviceLmWeights implements AutoCloseable {
     }
   }
 
-  private Compressor compressor(Driver driver, MemorySegment stream, AttentionWeights.CompressorWeights c) {
-    return new Compressor(upload(driver, stream, c.kvProj()), upload(driver, stream, c.gateProj()),
-        upload(driver, stream, c.positionBias()), upload(driver, stream, c.kvNorm()));
+  /**
+   * Uploads row-major matrices with one width stacked into one buffer; returns each part's pointer, then the end
+   * (base + total bytes).
+   */
+  private long[] stacked(Driver driver, MemorySegment stream, List<Tensor> parts) {
+    List<float[]> v = parts.stream().map(Tensor::toFloats).toList();
+    int n = 0;
+    for (float[] p : v) n += p.length;
+    float[] all = new float[n];
+    long[] ptr = new long[v.size() + 1];
+    int o = 0;
+    for (int i = 0; i < v.size(); i++) {
+      System.arraycopy(v.get(i), 0, all, o, v.get(i).length);
+      ptr[i] = o;
+      o += v.get(i).length;
+    }
+    ptr[v.size()] = o;
+    long base = upload(driver, stream, all);
+    for (int i = 0; i < ptr.length; i++) ptr[i] = base + 4L * ptr[i];
+    return ptr;
   }
 
   private long upload(Driver driver, MemorySegment stream, Tensor t) { return upload(driver, stream, t.toFloats()); }
