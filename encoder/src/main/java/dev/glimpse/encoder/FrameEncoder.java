@@ -1,6 +1,8 @@
 package dev.glimpse.encoder;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * What the engine needs from a vision encoder: a frame's RGB pixels in, its aligner rows out (docs/model.md §2-§3).
@@ -15,8 +17,8 @@ public interface FrameEncoder extends AutoCloseable {
    * Frames of one size encoded together (a batch across streams), each rgb [H, W, 3]; the rows of frame i are what
    * {@link #encode} gives for it. The default encodes them one by one; a GPU encoder runs them as one batch.
    */
-  default java.util.List<VisionEncoder.Encoded> encodeBatch(java.util.List<byte[]> frames, int width, int height) {
-    java.util.List<VisionEncoder.Encoded> out = new java.util.ArrayList<>(frames.size());
+  default List<VisionEncoder.Encoded> encodeBatch(List<byte[]> frames, int width, int height) {
+    List<VisionEncoder.Encoded> out = new ArrayList<>(frames.size());
     for (byte[] f : frames) out.add(encode(f, width, height));
     return out;
   }

@@ -1,15 +1,20 @@
 package dev.glimpse.agent.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.glimpse.agent.plot.Plots;
 import dev.glimpse.agent.reliability.StreamsRun;
 import dev.glimpse.agent.reliability.Summary;
 import dev.glimpse.config.EngineConfig;
+import java.awt.Color;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -134,15 +139,14 @@ public final class StreamsBenchCommand implements Callable<Integer> {
   }
 
   /** Latency and throughput against the stream count, one series per earlier run, from their streams.json. */
-  static int plot(List<Path> runs, Path out) throws java.io.IOException {
+  static int plot(List<Path> runs, Path out) throws IOException {
     Files.createDirectories(out);
-    java.awt.Color[] colors = {new java.awt.Color(0x1f77b4), new java.awt.Color(0xd62728), new java.awt.Color(0x2ca02c),
-        new java.awt.Color(0x9467bd)};
-    List<dev.glimpse.agent.plot.Plots.XySeries> latency = new ArrayList<>(), fps = new ArrayList<>();
+    Color[] colors = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0x9467bd)};
+    List<Plots.XySeries> latency = new ArrayList<>(), fps = new ArrayList<>();
     double maxK = 1;
     for (int i = 0; i < runs.size(); i++) {
-      com.fasterxml.jackson.databind.JsonNode j = new ObjectMapper().readTree(runs.get(i).resolve("streams.json").toFile());
-      com.fasterxml.jackson.databind.JsonNode ls = j.get("levels");
+      JsonNode j = new ObjectMapper().readTree(runs.get(i).resolve("streams.json").toFile());
+      JsonNode ls = j.get("levels");
       double[] k = new double[ls.size()], p50 = new double[ls.size()], p99 = new double[ls.size()], f = new double[ls.size()];
       for (int n = 0; n < ls.size(); n++) {
         k[n] = ls.get(n).get("streams").asDouble();
@@ -153,16 +157,16 @@ public final class StreamsBenchCommand implements Callable<Integer> {
       }
       double hz = j.get("query_hz").asDouble();
       String name = "query " + (hz == 0 ? "every frame" : hz + " Hz");
-      java.awt.Color c = colors[i % colors.length];
-      latency.add(new dev.glimpse.agent.plot.Plots.XySeries(name + ", p99", k, p99, c, false));
-      latency.add(new dev.glimpse.agent.plot.Plots.XySeries(name + ", p50", k, p50, c, true));
-      fps.add(new dev.glimpse.agent.plot.Plots.XySeries(name, k, f, c, false));
+      Color c = colors[i % colors.length];
+      latency.add(new Plots.XySeries(name + ", p99", k, p99, c, false));
+      latency.add(new Plots.XySeries(name + ", p50", k, p50, c, true));
+      fps.add(new Plots.XySeries(name, k, f, c, false));
     }
-    fps.add(new dev.glimpse.agent.plot.Plots.XySeries("30 fps per stream", new double[] {1, maxK},
-        new double[] {30, 30 * maxK}, java.awt.Color.GRAY, false));
-    dev.glimpse.agent.plot.Plots.xy(out.resolve("streams-latency.png"), "Decode → DDS write latency", "streams",
+    fps.add(new Plots.XySeries("30 fps per stream", new double[] {1, maxK},
+        new double[] {30, 30 * maxK}, Color.GRAY, false));
+    Plots.xy(out.resolve("streams-latency.png"), "Decode → DDS write latency", "streams",
         "ms", latency);
-    dev.glimpse.agent.plot.Plots.xy(out.resolve("streams-fps.png"), "Frames processed, all streams", "streams",
+    Plots.xy(out.resolve("streams-fps.png"), "Frames processed, all streams", "streams",
         "frames/s", fps);
     return 0;
   }
@@ -171,7 +175,7 @@ public final class StreamsBenchCommand implements Callable<Integer> {
     try {
       return Enum.valueOf(type, text.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException ex) {
-      problems.add(option + " " + text + ": not one of " + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT));
+      problems.add(option + " " + text + ": not one of " + Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT));
       return null;
     }
   }

@@ -3,6 +3,8 @@ package dev.glimpse.agent.pipeline;
 import dev.glimpse.csa.engine.Answer;
 import dev.glimpse.csa.engine.FrameContext;
 import dev.glimpse.csa.engine.GlimpseModel;
+import dev.glimpse.csa.engine.Query;
+import dev.glimpse.encoder.VisionEncoder;
 import dev.glimpse.types.Frame;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -14,8 +16,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The one place engine work runs (issue contract: one in-flight batch per device): a single platform thread that
@@ -84,7 +88,7 @@ public final class EngineWorker implements AutoCloseable {
   }
 
   /** Runs {@code task} on the engine thread after the jobs queued before it; its result completes the future. */
-  private <T> CompletableFuture<T> task(java.util.function.Supplier<T> work) {
+  private <T> CompletableFuture<T> task(Supplier<T> work) {
     CompletableFuture<T> f = new CompletableFuture<>();
     enqueue(new TaskJob(() -> {
       try {
@@ -102,7 +106,7 @@ public final class EngineWorker implements AutoCloseable {
     }
     try {
       thread.execute(this::drain);                   // one drain per job; a drain may take several frames at once
-    } catch (java.util.concurrent.RejectedExecutionException e) {
+    } catch (RejectedExecutionException e) {
       synchronized (jobs) {
         jobs.remove(job);
       }
@@ -138,7 +142,7 @@ public final class EngineWorker implements AutoCloseable {
   }
 
   private void runFrames(List<FrameJob> batch) {
-    List<dev.glimpse.encoder.VisionEncoder.Encoded> encoded;
+    List<VisionEncoder.Encoded> encoded;
     long t0 = nanoClock.getAsLong();
     try {
       FrameJob f = batch.getFirst();
@@ -175,7 +179,7 @@ public final class EngineWorker implements AutoCloseable {
    * Asks an ad-hoc query about a stream's latest frame, queued behind the frames already submitted; fails when the
    * stream has no frame yet.
    */
-  public CompletableFuture<Answer> ask(String stream, dev.glimpse.csa.engine.Query q) {
+  public CompletableFuture<Answer> ask(String stream, Query q) {
     return task(() -> {
       FrameContext ctx = contexts.get(stream);
       if (ctx == null) throw new IllegalStateException("stream '" + stream + "' has no frame in its context yet");
@@ -208,7 +212,7 @@ public final class EngineWorker implements AutoCloseable {
         for (FrameContext c : contexts.values()) c.close();
         contexts.clear();
       });
-    } catch (java.util.concurrent.RejectedExecutionException alreadyClosed) {
+    } catch (RejectedExecutionException alreadyClosed) {
       // closed before: the contexts were closed then
     }
     thread.shutdown();

@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -61,7 +62,7 @@ public final class RosPublishing implements PipelineListener, AutoCloseable {
   public void onTracks(String stream, StandingQuery q, FrameResult r, Detections dets, List<Track> tracks) {
     try {
       thread.execute(() -> publish(stream, r, dets, tracks));
-    } catch (java.util.concurrent.RejectedExecutionException afterClose) {
+    } catch (RejectedExecutionException afterClose) {
       failed.incrementAndGet();                      // a frame finishing after close: counted, never thrown
     }
   }
