@@ -216,6 +216,13 @@ public final class StreamsBenchCommand implements Callable<Integer> {
     return b.toString();
   }
 
+  /** Percentiles as JSON: null where nothing was measured (JSON has no NaN). */
+  private static Map<String, Object> measured(Map<String, Double> v) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (String k : List.of("p50", "p99", "max")) if (v.containsKey(k)) out.put(k, Double.isFinite(v.get(k)) ? v.get(k) : null);
+    return out;
+  }
+
   static Map<String, Object> json(StreamsRun.Spec s, String engine, List<StreamsRun.Level> levels) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("engine", engine);
@@ -240,8 +247,8 @@ public final class StreamsBenchCommand implements Callable<Integer> {
       x.put("dropped", l.dropped());
       x.put("published", l.published());
       x.put("received", l.received());
-      x.put("latency_ms", Map.of("p50", l.latencyMs().median(), "p99", l.latencyMs().p99(), "max", l.latencyMs().max()));
-      x.put("engine_ms", Map.of("p50", l.engineMs().median(), "p99", l.engineMs().p99()));
+      x.put("latency_ms", measured(Map.of("p50", l.latencyMs().median(), "p99", l.latencyMs().p99(), "max", l.latencyMs().max())));
+      x.put("engine_ms", measured(Map.of("p50", l.engineMs().median(), "p99", l.engineMs().p99())));
       x.put("kv_bytes_per_frame", l.kvBytesPerFrame());
       x.put("gpu_mib", l.deviceMiB());
       x.put("rss_mib", l.rssMiB());

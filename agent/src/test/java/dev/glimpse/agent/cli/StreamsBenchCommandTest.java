@@ -45,7 +45,7 @@ class StreamsBenchCommandTest {
         "--warmup", "1", "--window", "3", "--query-hz", "2", "--context-frames", "4", "--backend", "cpu", "--threads", "1",
         "--model", SMOKE.toString(), "--ros", "--ros-domain", "61", "--out", out.toString());
     System.out.print(r.err() + r.out());
-    JsonNode j = new ObjectMapper().readTree(out.resolve("streams.json").toFile());
+    JsonNode j = new ObjectMapper().readTree(out.resolve("streams.json").toFile());    // strict JSON: no NaN
     JsonNode levels = j.get("levels");
     assertTrue(j.get("engine").asText().contains("cpu"), j.toString());
     assertTrue(levels.size() == 1 || levels.size() == 2, "one level, or two when the first held: " + levels);
