@@ -114,8 +114,8 @@ public final class StreamsBenchCommand implements Callable<Integer> {
     if (d == EngineConfig.DType.Q8) problems.add("--dtype: f32 or bf16");
     if (!problems.isEmpty()) throw new CommandLine.ParameterException(spec.commandLine(), String.join("; ", problems));
     EngineConfig e = EngineConfig.defaults();
-    Path dir = model != null ? model : Path.of(System.getProperty("glimpse.home", ".")).resolve("models/glimpse-tiny");
-    EngineConfig engine = new EngineConfig(dir, b, threads, contextFrames, e.maxBatch(), d);
+    // engine.model_dir's default; AgentRuntime resolves it against the installation as `glimpse run` does
+    EngineConfig engine = new EngineConfig(model != null ? model : EngineConfig.DEFAULT_MODEL_DIR, b, threads, contextFrames, e.maxBatch(), d);
     StreamsRun.Spec s;
     try {
       s = new StreamsRun.Spec(videos, levels, overload, Duration.ofMillis(Math.round(warmup * 1000)),
