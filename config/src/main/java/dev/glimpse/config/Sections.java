@@ -170,8 +170,11 @@ final class Sections {
     int buffer = r.integer("track_buffer", TrackerSection.DEFAULT_TRACK_BUFFER);
     int minHits = r.integer("min_hits", TrackerSection.DEFAULT_MIN_HITS);
     double gate = r.number("point_gate_px", TrackerSection.DEFAULT_POINT_GATE_PX);
+    double reid = r.number("reid_thresh", TrackerSection.DEFAULT_REID_THRESH);
+    int reidBuffer = r.integer("reid_buffer", TrackerSection.DEFAULT_REID_BUFFER);
     r.finish();
-    return r.build(() -> new TrackerSection(high, low, fresh, match, second, unconfirmed, buffer, minHits, gate));
+    return r.build(() -> new TrackerSection(high, low, fresh, match, second, unconfirmed, buffer, minHits, gate, reid,
+        reidBuffer));
   }
 
   static Optional<RosConfig> ros(YamlReader r) {

@@ -25,10 +25,17 @@ package dev.glimpse.config;
  *     confirm-on-second-frame). Raising it suppresses flicker tracks but publishes new objects later.
  * @param pointGatePx largest distance in pixels at which a point (from {@code point to ...} queries, which have no
  *     box) continues a point track, > 0. Raising it follows faster motion but risks swapping ids of nearby objects.
+ * @param reidThresh appearance similarity in [0, 1] at which a newly confirmed box track takes back the id of a
+ *     lost or recently expired track of its label (colour histograms of the box; 0 turns re-identification off).
+ *     Lowering it gives more objects their id back after they were out of sight, but more often gives a newcomer
+ *     that looks alike an old id.
+ * @param reidBuffer frames an expired track's id stays available for re-identification, 0..100000 (900 = 30 s at
+ *     30 fps). Raising it recognises objects that return after longer but offers more look-alikes to confuse.
  */
 public record TrackerSection(
     double trackHighThresh, double trackLowThresh, double newTrackThresh, double matchThresh,
-    double secondMatchThresh, double unconfirmedMatchThresh, int trackBuffer, int minHits, double pointGatePx) {
+    double secondMatchThresh, double unconfirmedMatchThresh, int trackBuffer, int minHits, double pointGatePx,
+    double reidThresh, int reidBuffer) {
 
   public static final double DEFAULT_TRACK_HIGH_THRESH = 0.5;
   public static final double DEFAULT_TRACK_LOW_THRESH = 0.1;
@@ -39,6 +46,8 @@ public record TrackerSection(
   public static final int DEFAULT_TRACK_BUFFER = 30;
   public static final int DEFAULT_MIN_HITS = 2;
   public static final double DEFAULT_POINT_GATE_PX = 50;
+  public static final double DEFAULT_REID_THRESH = 0.9;
+  public static final int DEFAULT_REID_BUFFER = 900;
 
   public TrackerSection {
     Checks c = new Checks();
@@ -55,12 +64,14 @@ public record TrackerSection(
     c.inRange("min_hits", minHits, 1, 100);
     c.require(pointGatePx > 0 && Double.isFinite(pointGatePx), "point_gate_px",
         "must be > 0, got " + Checks.num(pointGatePx));
+    c.inRange("reid_thresh", reidThresh, 0, 1);
+    c.inRange("reid_buffer", reidBuffer, 0, 100_000);
     c.throwIfAny("TrackerSection");
   }
 
   public static TrackerSection defaults() {
     return new TrackerSection(DEFAULT_TRACK_HIGH_THRESH, DEFAULT_TRACK_LOW_THRESH, DEFAULT_NEW_TRACK_THRESH,
         DEFAULT_MATCH_THRESH, DEFAULT_SECOND_MATCH_THRESH, DEFAULT_UNCONFIRMED_MATCH_THRESH, DEFAULT_TRACK_BUFFER,
-        DEFAULT_MIN_HITS, DEFAULT_POINT_GATE_PX);
+        DEFAULT_MIN_HITS, DEFAULT_POINT_GATE_PX, DEFAULT_REID_THRESH, DEFAULT_REID_BUFFER);
   }
 }

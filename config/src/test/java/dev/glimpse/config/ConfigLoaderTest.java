@@ -64,6 +64,8 @@ class ConfigLoaderTest {
         track_buffer: 60
         min_hits: 3
         point_gate_px: 25.5
+        reid_thresh: 0.8
+        reid_buffer: 300
       ros:
         enabled: true
         domain_id: 42
@@ -119,7 +121,7 @@ class ConfigLoaderTest {
         new EngineConfig(Path.of("/opt/glimpse/model"), Backend.CUDA, 3, 120, 8, DType.BF16),
         List.of(QueryConfig.of("box all person"),
             new QueryConfig("point to all cone", new QueryRate.Hertz(2.5), List.of("front"))),
-        new TrackerSection(0.6, 0.2, 0.7, 0.9, 0.4, 0.6, 60, 3, 25.5),
+        new TrackerSection(0.6, 0.2, 0.7, 0.9, 0.4, 0.6, 60, 3, 25.5, 0.8, 300),
         new RosConfig(true, 42, "/robot1", "eyes",
             new RosTopics("perception/{stream}/dets", "perception/{stream}/labels", "/diag", "perception/ask"), qos,
             Optional.of("file:///etc/cyclone.xml")),

@@ -54,7 +54,7 @@ class DidYouMeanTest {
         "enigne: unknown key; did you mean 'engine'?",
         "tracker.trak_buffer: unknown key; did you mean 'track_buffer'?",
         "tracker.colour: unknown key (expected one of track_high_thresh, track_low_thresh, new_track_thresh, "
-            + "match_thresh, second_match_thresh, unconfirmed_match_thresh, track_buffer, min_hits, point_gate_px)",
+            + "match_thresh, second_match_thresh, unconfirmed_match_thresh, track_buffer, min_hits, point_gate_px, reid_thresh, reid_buffer)",
         "ros.qos.detections.reliability: unknown value 'best-effort' (expected reliable|best_effort); did you mean "
             + "'best_effort'?",
         "ros.qos.detections.history: unknown value 'keep_lst' (expected keep_last|keep_all); did you mean "

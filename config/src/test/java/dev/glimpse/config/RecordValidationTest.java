@@ -18,15 +18,17 @@ import org.junit.jupiter.api.Test;
 class RecordValidationTest {
   @Test
   void trackerReportsEveryBadValueWithItsKey() {
-    ConfigException e = rejected(() -> new TrackerSection(0.5, 0.6, 0.4, 1.2, 0.5, 0.7, 0, 2, -3));
+    ConfigException e = rejected(() -> new TrackerSection(0.5, 0.6, 0.4, 1.2, 0.5, 0.7, 0, 2, -3, 1.5, -1));
     assertEquals("TrackerSection", e.source());
     assertEquals(List.of(
         "track_low_thresh: must be in [0, track_high_thresh = 0.5), got 0.6",
         "new_track_thresh: must be in [track_high_thresh = 0.5, 1], got 0.4",
         "match_thresh: must be in [0, 1], got 1.2",
         "track_buffer: must be in 1..10000, got 0",
-        "point_gate_px: must be > 0, got -3"), lines(e));
-    assertEquals(TrackerSection.defaults(), new TrackerSection(0.5, 0.1, 0.6, 0.8, 0.5, 0.7, 30, 2, 50));
+        "point_gate_px: must be > 0, got -3",
+        "reid_thresh: must be in [0, 1], got 1.5",
+        "reid_buffer: must be in 0..100000, got -1"), lines(e));
+    assertEquals(TrackerSection.defaults(), new TrackerSection(0.5, 0.1, 0.6, 0.8, 0.5, 0.7, 30, 2, 50, 0.9, 900));
   }
 
   @Test

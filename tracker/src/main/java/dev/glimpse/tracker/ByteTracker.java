@@ -1,6 +1,7 @@
 package dev.glimpse.tracker;
 
 import dev.glimpse.tracker.Association.Candidate;
+import dev.glimpse.types.Appearance;
 import dev.glimpse.types.Detection;
 import dev.glimpse.types.Detections;
 import dev.glimpse.types.Stamp;
@@ -34,6 +35,12 @@ import java.util.TreeMap;
  * to {@code coastFrames} frames is still published, with its predicted box. Velocities are kept relative to the
  * shared motion; published velocities include it.
  *
+ * <p>With detections that carry an {@link Appearance}, a newly confirmed track can take back the id of an object
+ * that was out of sight longer than its motion model could bridge: a LOST track nothing matched, or one expired in
+ * the last {@code reidBuffer} frames, whose running mean appearance is clearly the most similar
+ * ({@code reidThreshold}, {@code reidMargin}). Ids still come from the {@link IdSource} in confirmation order, and
+ * one that is taken back is never handed out twice.
+ *
  * <p>Deterministic: tracks are kept in creation order and detections in input order; nothing iterates a hash.
  * Not thread-safe.
  */
@@ -46,6 +53,8 @@ public final class ByteTracker implements Tracker {
   private final int axes;
   /** Live tracks (NEW, TRACKED, LOST) in creation order. */
   private final List<STrack> tracks = new ArrayList<>();
+  /** Identities of expired tracks that a new track may still take by appearance, oldest first. */
+  private final List<Dormant> gallery = new ArrayList<>();
   /**
    * The image motion shared by all tracks (camera pan, tilt, bob), pixels per nominal frame, added to every track's
    * prediction; each track's filter velocity is its own motion relative to it. Stays 0 without motion
@@ -172,8 +181,12 @@ public final class ByteTracker implements Tracker {
       if (t.state == TrackState.LOST && frame - t.lastMatchFrame > config.lostTrackBuffer()) {
         t.state = TrackState.REMOVED;
         removedNow.add(t);
+        if (config.reidThreshold() > 0 && config.reidBuffer() > 0 && t.appearance != null) {
+          gallery.add(new Dormant(t.id, t.label, t.appearance, frame + config.reidBuffer()));
+        }
       }
     }
+    gallery.removeIf(d -> d.expires < frame);
     removeDuplicates(removedNow);
 
     List<Track> out = new ArrayList<>();
@@ -187,6 +200,7 @@ public final class ByteTracker implements Tracker {
   @Override
   public void reset() {
     tracks.clear();
+    gallery.clear();
     frame = 0;
     nextSerial = 0;
     hasStamp = false;
@@ -197,7 +211,7 @@ public final class ByteTracker implements Tracker {
   }
 
   /** Whether the tracker holds no live track (a {@link MultiLabelTracker} then drops it). */
-  boolean isEmpty() { return tracks.isEmpty(); }
+  boolean isEmpty() { return tracks.isEmpty() && gallery.isEmpty(); }
 
   /** The filter step in nominal frames from the stamps; one frame when the stamp does not advance. */
   private double step(Stamp stamp) {
@@ -309,6 +323,7 @@ public final class ByteTracker implements Tracker {
     geometry.footprint(c.z(), t.observedFootprint);
     t.score = c.detection().score();
     geometry.footprint(t.mean, t.footprint);
+    observeAppearance(t, c.detection());
     if (config.minimumConsecutiveFrames() <= 1) confirm(t);
     return t;
   }
@@ -321,12 +336,93 @@ public final class ByteTracker implements Tracker {
     t.score = c.detection().score();
     t.lastMatchFrame = frame;
     if (t.state == TrackState.LOST) t.state = TrackState.TRACKED;
+    observeAppearance(t, c.detection());
   }
 
-  private void confirm(STrack t) {
-    t.id = ids.next();
-    t.state = TrackState.TRACKED;
+  /**
+   * Folds a matched detection's appearance into the track's running mean (BoT-SORT's exponential moving average,
+   * momentum {@link #APPEARANCE_MOMENTUM}), kept at unit length.
+   */
+  private static void observeAppearance(STrack t, Detection d) {
+    Appearance a = d.appearance();
+    if (a == null) return;
+    if (t.appearance == null || t.appearance.length != a.length()) {
+      t.appearance = a.vector();
+      return;
+    }
+    double norm = 0;
+    for (int i = 0; i < t.appearance.length; i++) {
+      float v = (float) (APPEARANCE_MOMENTUM * t.appearance[i] + (1 - APPEARANCE_MOMENTUM) * a.get(i));
+      t.appearance[i] = v;
+      norm += (double) v * v;
+    }
+    float inv = (float) (1 / Math.sqrt(norm));
+    for (int i = 0; i < t.appearance.length; i++) t.appearance[i] *= inv;
   }
+
+  /** BoT-SORT's appearance momentum (Aharon et al., arXiv:2206.14651, §3.3). */
+  static final double APPEARANCE_MOMENTUM = 0.9;
+
+  /**
+   * Gives a track its id: a new one, or, with re-identification on, the id of an object it is recognised as by
+   * appearance: a LOST track of its label that nothing matched this frame, or an expired one still in the gallery.
+   * The most similar one is taken when its similarity reaches {@code reidThreshold} and beats every other candidate
+   * identity by {@code reidMargin}; a LOST track so taken ends without being reported as removed (its id lives on).
+   */
+  private void confirm(STrack t) {
+    t.state = TrackState.TRACKED;
+    if (config.reidThreshold() > 0 && t.appearance != null) {
+      double best = -1, second = -1;
+      STrack bestTrack = null;
+      Dormant bestDormant = null;
+      for (STrack q : tracks) {
+        if (q == t || q.id == 0 || q.state != TrackState.LOST || q.lastMatchFrame == frame || q.appearance == null
+            || !q.label.equals(t.label)) continue;
+        double s = similarity(t.appearance, q.appearance);
+        if (s > best) {
+          second = best;
+          best = s;
+          bestTrack = q;
+          bestDormant = null;
+        } else if (s > second) {
+          second = s;
+        }
+      }
+      for (Dormant d : gallery) {
+        if (!d.label.equals(t.label) || d.appearance.length != t.appearance.length) continue;
+        double s = similarity(t.appearance, d.appearance);
+        if (s > best) {
+          second = best;
+          best = s;
+          bestTrack = null;
+          bestDormant = d;
+        } else if (s > second) {
+          second = s;
+        }
+      }
+      if (best >= config.reidThreshold() && best - second >= config.reidMargin()) {
+        if (bestTrack != null) {
+          t.id = bestTrack.id;
+          bestTrack.state = TrackState.REMOVED;
+          bestTrack.id = 0;
+        } else {
+          t.id = bestDormant.id;
+          gallery.remove(bestDormant);
+        }
+        return;
+      }
+    }
+    t.id = ids.next();
+  }
+
+  private static double similarity(float[] a, float[] b) {
+    double s = 0;
+    for (int i = 0; i < a.length; i++) s += (double) a[i] * b[i];
+    return s;
+  }
+
+  /** An expired track's identity, kept for re-identification until {@code expires}. */
+  private record Dormant(long id, String label, float[] appearance, long expires) {}
 
   /**
    * ByteTrack's {@code remove_duplicate_stracks}: a tracked and a lost track of one label that overlap more than

@@ -20,6 +20,8 @@ final class STrack {
   final double[] footprint = new double[Geometry.FOOTPRINT];
   /** (4) the footprint of the last associated measurement: OC-SORT's "last observation", what recovery matches by. */
   final double[] observedFootprint = new double[Geometry.FOOTPRINT];
+  /** (n) unit-length running mean of the matched detections' appearances, or null while none had one. */
+  float[] appearance;
   /** Score of the last associated detection. */
   double score;
   /** Frame number of creation and of the last association. */

@@ -8,9 +8,10 @@ import java.util.List;
  * ifzhang/ByteTrack at commit d1bf019, {@code yolox/tracker/byte_tracker.py} and the argument defaults of
  * {@code tools/demo_track.py} (track_thresh 0.5, track_buffer 30, match_thresh 0.8; its MOT17 evaluation script
  * {@code tools/track.py} uses 0.6 and 0.9 instead), except {@code lostTrackBuffer}, which is three times
- * ByteTrack's. The last seven knobs ({@code boxState}, {@code matchBuffer}, {@code lostMatchBuffer},
- * {@code motionCompensation}, {@code cameraMotionNoise}, {@code observationRecovery}, {@code coastFrames}) go beyond
- * ByteTrack for a moving robot camera; {@link #BYTETRACK} turns them off and restores ByteTrack's buffer. The config
+ * ByteTrack's. The last ten knobs ({@code boxState}, {@code matchBuffer}, {@code lostMatchBuffer},
+ * {@code motionCompensation}, {@code cameraMotionNoise}, {@code observationRecovery}, {@code coastFrames}, and the
+ * three of re-identification by appearance) go beyond ByteTrack for a moving robot camera; {@link #BYTETRACK} turns
+ * them off and restores ByteTrack's buffer. The config
  * module maps YAML onto this record. Every value is checked when the record is built, and all problems are reported
  * in one exception.
  *
@@ -107,6 +108,21 @@ import java.util.List;
  *                                     drifts further from the object, and one where an object has just left; 0
  *                                     publishes matched tracks only, as ByteTrack does. A track is removed after
  *                                     {@code lostTrackBuffer} frames whatever this says.
+ * @param reidThreshold                re-identification by appearance (detections carrying a
+ *                                     {@link dev.glimpse.types.Appearance}, e.g. a {@link ColourHistogram}): when a
+ *                                     new track is confirmed, it takes the id of the most similar LOST track of its
+ *                                     label that nothing matched this frame, or of a track expired within
+ *                                     {@code reidBuffer} frames, if that similarity reaches this threshold and beats
+ *                                     every other candidate by {@code reidMargin}. 0 turns it off. Lowering it gives
+ *                                     more people their id back after they were out of sight, but more often gives a
+ *                                     newcomer dressed alike an old id. Detections without an appearance never
+ *                                     re-identify.
+ * @param reidMargin                   how much the best candidate's similarity must exceed the second best's.
+ *                                     Raising it refuses more look-alikes (two people in red shirts) but also more
+ *                                     true returns.
+ * @param reidBuffer                   frames an expired track's id stays available for re-identification (on top
+ *                                     of {@code lostTrackBuffer}). Raising it recognises people who return after
+ *                                     longer, at the cost of more candidates to confuse them with.
  */
 public record TrackerConfig(
     double frameRate,
@@ -128,7 +144,10 @@ public record TrackerConfig(
     boolean motionCompensation,
     double cameraMotionNoise,
     boolean observationRecovery,
-    int coastFrames) {
+    int coastFrames,
+    double reidThreshold,
+    double reidMargin,
+    int reidBuffer) {
 
   /** The box filter's state vector (see {@link KalmanFilter}). */
   public enum BoxState {
@@ -179,13 +198,20 @@ public record TrackerConfig(
   /** DeepSORT's output rule: tracks missed for one frame are still written (deep_sort_app.py). */
   public static final int DEFAULT_COAST_FRAMES = 1;
 
+  /** Measured on the simulator scenes with {@link ColourHistogram} descriptors (tracker/README.md). */
+  public static final double DEFAULT_REID_THRESHOLD = 0.9;
+  public static final double DEFAULT_REID_MARGIN = 0.1;
+  /** 30 s at 30 fps. */
+  public static final int DEFAULT_REID_BUFFER = 900;
+
   public static final TrackerConfig DEFAULTS = new TrackerConfig(DEFAULT_FRAME_RATE, DEFAULT_HIGH_SCORE_THRESHOLD,
       DEFAULT_LOW_SCORE_THRESHOLD, DEFAULT_TRACK_ACTIVATION_THRESHOLD, DEFAULT_FIRST_MATCH_THRESHOLD,
       DEFAULT_SECOND_MATCH_THRESHOLD, DEFAULT_UNCONFIRMED_MATCH_THRESHOLD, DEFAULT_FUSE_SCORE,
       DEFAULT_LOST_TRACK_BUFFER, DEFAULT_MINIMUM_CONSECUTIVE_FRAMES, DEFAULT_DUPLICATE_THRESHOLD,
       DEFAULT_POINT_GATE_DISTANCE, DEFAULT_POINT_NOISE_SCALE, DEFAULT_BOX_STATE, DEFAULT_MATCH_BUFFER,
       DEFAULT_LOST_MATCH_BUFFER, DEFAULT_MOTION_COMPENSATION, DEFAULT_CAMERA_MOTION_NOISE,
-      DEFAULT_OBSERVATION_RECOVERY, DEFAULT_COAST_FRAMES);
+      DEFAULT_OBSERVATION_RECOVERY, DEFAULT_COAST_FRAMES, DEFAULT_REID_THRESHOLD, DEFAULT_REID_MARGIN,
+      DEFAULT_REID_BUFFER);
 
   /**
    * ByteTrack as published (ifzhang/ByteTrack @d1bf019, with this module's deliberate differences listed in
@@ -195,7 +221,7 @@ public record TrackerConfig(
    */
   public static final TrackerConfig BYTETRACK = DEFAULTS.withBoxState(BoxState.XYAH).withMatchBuffer(0)
       .withLostMatchBuffer(0).withMotionCompensation(false).withObservationRecovery(false).withCoastFrames(0)
-      .withLostTrackBuffer(BYTETRACK_LOST_TRACK_BUFFER);
+      .withLostTrackBuffer(BYTETRACK_LOST_TRACK_BUFFER).withReid(0, DEFAULT_REID_MARGIN, DEFAULT_REID_BUFFER);
 
   public TrackerConfig {
     List<String> problems = new ArrayList<>();
@@ -224,6 +250,10 @@ public record TrackerConfig(
     require(problems, Double.isFinite(cameraMotionNoise) && cameraMotionNoise >= 0 && cameraMotionNoise <= 1,
         "cameraMotionNoise must be in [0,1]: " + cameraMotionNoise);
     require(problems, coastFrames >= 0, "coastFrames must be >= 0 frames: " + coastFrames);
+    require(problems, inUnit(reidThreshold), "reidThreshold must be in [0,1] (0: no re-identification): " + reidThreshold);
+    require(problems, Double.isFinite(reidMargin) && reidMargin >= 0 && reidMargin <= 1,
+        "reidMargin must be in [0,1]: " + reidMargin);
+    require(problems, reidBuffer >= 0, "reidBuffer must be >= 0 frames: " + reidBuffer);
     if (!problems.isEmpty()) throw new IllegalArgumentException("invalid TrackerConfig: " + String.join("; ", problems));
   }
 
@@ -297,6 +327,15 @@ public record TrackerConfig(
     return k.build();
   }
 
+  /** The same config re-identifying by appearance at {@code threshold} (0: off), with the given margin and buffer. */
+  public TrackerConfig withReid(double threshold, double margin, int buffer) {
+    Knobs k = new Knobs(this);
+    k.reidThreshold = threshold;
+    k.reidMargin = margin;
+    k.reidBuffer = buffer;
+    return k.build();
+  }
+
   /** Every field, mutable: each wither copies the config, changes one knob and builds (one constructor call). */
   private static final class Knobs {
     double frameRate;
@@ -319,6 +358,9 @@ public record TrackerConfig(
     double cameraMotionNoise;
     boolean observationRecovery;
     int coastFrames;
+    double reidThreshold;
+    double reidMargin;
+    int reidBuffer;
 
     Knobs(TrackerConfig c) {
       frameRate = c.frameRate;
@@ -341,13 +383,17 @@ public record TrackerConfig(
       cameraMotionNoise = c.cameraMotionNoise;
       observationRecovery = c.observationRecovery;
       coastFrames = c.coastFrames;
+      reidThreshold = c.reidThreshold;
+      reidMargin = c.reidMargin;
+      reidBuffer = c.reidBuffer;
     }
 
     TrackerConfig build() {
       return new TrackerConfig(frameRate, highScoreThreshold, lowScoreThreshold, trackActivationThreshold,
           firstMatchThreshold, secondMatchThreshold, unconfirmedMatchThreshold, fuseScore, lostTrackBuffer,
           minimumConsecutiveFrames, duplicateThreshold, pointGateDistance, pointNoiseScale, boxState, matchBuffer,
-          lostMatchBuffer, motionCompensation, cameraMotionNoise, observationRecovery, coastFrames);
+          lostMatchBuffer, motionCompensation, cameraMotionNoise, observationRecovery, coastFrames, reidThreshold,
+          reidMargin, reidBuffer);
     }
   }
 

@@ -21,11 +21,11 @@ class TrackerConfigTest {
   @Test
   void reportsEveryProblemAtOnce() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TrackerConfig(0, 0.5, 0.6,
-        0.6, 0, 0.5, 0.3, true, -1, 0, 0.85, 64, 64, null, -0.1, Double.NaN, true, -1, true, -1));
+        0.6, 0, 0.5, 0.3, true, -1, 0, 0.85, 64, 64, null, -0.1, Double.NaN, true, -1, true, -1, 1.5, -1, -1));
     String m = e.getMessage();
     for (String knob : new String[] {"frameRate", "highScoreThreshold", "firstMatchThreshold", "lostTrackBuffer",
         "minimumConsecutiveFrames", "boxState", "matchBuffer", "lostMatchBuffer", "cameraMotionNoise",
-        "coastFrames"}) {
+        "coastFrames", "reidThreshold", "reidMargin", "reidBuffer"}) {
       assertTrue(m.contains(knob), knob + " missing from: " + m);
     }
   }
@@ -60,8 +60,9 @@ class TrackerConfigTest {
     assertEquals(false, b.motionCompensation());
     assertEquals(false, b.observationRecovery());
     assertEquals(0, b.coastFrames());
+    assertEquals(0, b.reidThreshold());
     assertEquals(TrackerConfig.DEFAULTS, b.withBoxState(TrackerConfig.BoxState.XYWH).withMatchBuffer(0.3)
         .withLostMatchBuffer(1).withMotionCompensation(true).withObservationRecovery(true).withCoastFrames(1)
-        .withLostTrackBuffer(90));
+        .withLostTrackBuffer(90).withReid(0.9, 0.1, 900));
   }
 }

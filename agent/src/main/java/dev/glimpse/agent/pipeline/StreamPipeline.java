@@ -4,17 +4,21 @@ import dev.glimpse.config.StreamConfig;
 import dev.glimpse.csa.engine.Answer;
 import dev.glimpse.ingest.FrameStream;
 import dev.glimpse.ingest.StreamStats;
+import dev.glimpse.tracker.ColourHistogram;
 import dev.glimpse.tracker.IdSource;
 import dev.glimpse.tracker.MultiLabelTracker;
 import dev.glimpse.tracker.TrackerConfig;
+import dev.glimpse.types.Detection;
 import dev.glimpse.types.Detections;
 import dev.glimpse.types.Frame;
+import dev.glimpse.types.PixelFormat;
 import dev.glimpse.types.Stamp;
 import dev.glimpse.types.Track;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -147,10 +151,25 @@ public final class StreamPipeline {
       Answer a = r.answers().get(q.query().text());
       if (a == null) continue;
       Detections dets = new Detections(config.id(), r.sequence(), stamp, frameId, r.width(), r.height(),
-          a.detections().stream().filter(d -> d.frameOffset() == 0).toList());
+          withAppearances(a.detections().stream().filter(d -> d.frameOffset() == 0).toList(), r));
       List<Track> tracks = trackers.get(q.query().text()).update(onMediaClock(dets, r.ptsMicros()));
       for (PipelineListener l : listeners) l.onTracks(config.id(), q, r, dets, tracks);
     }
+  }
+
+  /**
+   * The boxes with the {@link ColourHistogram} of what they hold in the frame the engine saw (for the tracker's
+   * re-identification); points, and every detection of a result without pixels, are left as they are. A few
+   * thousand pixel reads per box.
+   */
+  static List<Detection> withAppearances(List<Detection> detections, FrameResult r) {
+    if (r.rgb() == null) return detections;
+    ByteBuffer rgb = ByteBuffer.wrap(r.rgb()).asReadOnlyBuffer();
+    List<Detection> out = new ArrayList<>(detections.size());
+    for (Detection d : detections) {
+      out.add(d.isBox() ? d.withAppearance(ColourHistogram.of(rgb, r.width(), r.height(), PixelFormat.RGB24, d.box())) : d);
+    }
+    return out;
   }
 
   /**

@@ -213,7 +213,8 @@ public final class AgentRuntime implements AutoCloseable {
     return new TrackerConfig(d.frameRate(), t.trackHighThresh(), t.trackLowThresh(), t.newTrackThresh(),
         1 - t.matchThresh(), t.secondMatchThresh(), 1 - t.unconfirmedMatchThresh(), d.fuseScore(), t.trackBuffer(),
         t.minHits(), d.duplicateThreshold(), t.pointGatePx(), d.pointNoiseScale(), d.boxState(), d.matchBuffer(),
-        d.lostMatchBuffer(), d.motionCompensation(), d.cameraMotionNoise(), d.observationRecovery(), d.coastFrames());
+        d.lostMatchBuffer(), d.motionCompensation(), d.cameraMotionNoise(), d.observationRecovery(), d.coastFrames(),
+        t.reidThresh(), d.reidMargin(), t.reidBuffer());
   }
 
   /** Stops every stream (in-flight frames finish and are published), flushes ROS, frees the model. */
