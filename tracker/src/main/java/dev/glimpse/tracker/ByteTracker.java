@@ -371,48 +371,52 @@ public final class ByteTracker implements Tracker {
    */
   private void confirm(STrack t) {
     t.state = TrackState.TRACKED;
-    if (config.reidThreshold() > 0 && t.appearance != null) {
-      double best = -1, second = -1;
-      STrack bestTrack = null;
-      Dormant bestDormant = null;
-      for (STrack q : tracks) {
-        if (q == t || q.id == 0 || q.state != TrackState.LOST || q.lastMatchFrame == frame || q.appearance == null
-            || !q.label.equals(t.label)) continue;
-        double s = similarity(t.appearance, q.appearance);
-        if (s > best) {
-          second = best;
-          best = s;
-          bestTrack = q;
-          bestDormant = null;
-        } else if (s > second) {
-          second = s;
-        }
+    Object known = config.reidThreshold() > 0 && t.appearance != null ? recognise(t) : null;
+    switch (known) {
+      case STrack lost -> {
+        t.id = lost.id;
+        lost.state = TrackState.REMOVED;
+        lost.id = 0;
       }
-      for (Dormant d : gallery) {
-        if (!d.label.equals(t.label) || d.appearance.length != t.appearance.length) continue;
-        double s = similarity(t.appearance, d.appearance);
-        if (s > best) {
-          second = best;
-          best = s;
-          bestTrack = null;
-          bestDormant = d;
-        } else if (s > second) {
-          second = s;
-        }
+      case Dormant d -> {
+        t.id = d.id;
+        gallery.remove(d);
       }
-      if (best >= config.reidThreshold() && best - second >= config.reidMargin()) {
-        if (bestTrack != null) {
-          t.id = bestTrack.id;
-          bestTrack.state = TrackState.REMOVED;
-          bestTrack.id = 0;
-        } else {
-          t.id = bestDormant.id;
-          gallery.remove(bestDormant);
-        }
-        return;
+      case null, default -> t.id = ids.next();
+    }
+  }
+
+  /** The LOST track or gallery entry {@code t} is clearly the most similar to, or null. */
+  private Object recognise(STrack t) {
+    Ranking r = new Ranking(t.appearance);
+    for (STrack q : tracks) {
+      if (q != t && q.id != 0 && q.state == TrackState.LOST && q.lastMatchFrame != frame && q.label.equals(t.label)) {
+        r.offer(q, q.appearance);
       }
     }
-    t.id = ids.next();
+    for (Dormant d : gallery) if (d.label.equals(t.label)) r.offer(d, d.appearance);
+    return r.best >= config.reidThreshold() && r.best - r.second >= config.reidMargin() ? r.top : null;
+  }
+
+  /** The most similar candidate to a probe appearance, and the two highest similarities. */
+  private static final class Ranking {
+    final float[] probe;
+    Object top;
+    double best = -1, second = -1;
+
+    Ranking(float[] probe) { this.probe = probe; }
+
+    void offer(Object candidate, float[] appearance) {
+      if (appearance == null || appearance.length != probe.length) return;
+      double s = similarity(probe, appearance);
+      if (s > best) {
+        second = best;
+        best = s;
+        top = candidate;
+      } else if (s > second) {
+        second = s;
+      }
+    }
   }
 
   private static double similarity(float[] a, float[] b) {
