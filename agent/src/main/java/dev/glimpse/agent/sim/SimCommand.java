@@ -78,6 +78,11 @@ public final class SimCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "output directory")
   Path out;
 
+  @Option(names = "--reid", defaultValue = "0.9", paramLabel = "SIMILARITY", description = {
+      "appearance similarity (colour histograms of the box) at which a new track takes back the id of a lost or",
+      "expired one (0..1, default ${DEFAULT-VALUE}; 0 turns re-identification off, as in tracker.reid_thresh)"})
+  double reid;
+
   @Option(names = "--ros", description = "also publish every query's tracks on DDS as vision_msgs/Detection2DArray, "
       + "exactly as 'glimpse run' does (stream name 'sim': topic glimpse/sim/detections)")
   boolean ros;
@@ -107,6 +112,7 @@ public final class SimCommand implements Callable<Integer> {
     }
     if (frames < 0) problems.add("--frames must be >= 0");
     if (context < 1 || context > 999) problems.add("--context must be 1..999 frames");
+    if (!(reid >= 0 && reid <= 1)) problems.add("--reid must be a similarity in 0..1 (0: off), got " + reid);
     if (queries.isEmpty()) queries.add("box all person");
     if (!problems.isEmpty()) throw new CommandLine.ParameterException(spec.commandLine(), String.join("; ", problems));
     Files.createDirectories(out);
@@ -151,7 +157,8 @@ public final class SimCommand implements Callable<Integer> {
         StreamConfig sc = new StreamConfig("sim", SourceUrl.parse(url), StreamConfig.Transport.TCP,
             new MailboxConfig(MailboxConfig.MailboxPolicy.ALL, MailboxConfig.DEFAULT_ALL_CAPACITY), StreamConfig.Pacing.FAST,
             false, Duration.ofSeconds(10), Duration.ofSeconds(30), BackoffConfig.defaults(), "sim_camera", 0, 0);
-        TrackerConfig tc = TrackerConfig.DEFAULTS.withFrameRate(info != null ? info.frameRate() : TrackerConfig.DEFAULT_FRAME_RATE);
+        TrackerConfig tc = TrackerConfig.DEFAULTS.withFrameRate(info != null ? info.frameRate() : TrackerConfig.DEFAULT_FRAME_RATE)
+            .withReid(reid, TrackerConfig.DEFAULT_REID_MARGIN, TrackerConfig.DEFAULT_REID_BUFFER);
         // --frames N: the N-th result stops ingest from the event loop (no polling); in-flight work still lands.
         StreamPipeline[] self = new StreamPipeline[1];
         if (frames > 0) {

@@ -101,14 +101,16 @@ class SimCommandTest {
   /**
    * The tracks of a replay follow the video's own clock: replaying the model's boxes ({@code <slug>.det.txt}) through a
    * fresh tracker at 30 frames per second gives the tracks the run wrote, although the engine took a different wall
-   * time on every frame. Uses the shipped model, which finds objects in the rendered scene.
+   * time on every frame. Uses the shipped model, which finds objects in the rendered scene. Re-identification is
+   * off on both sides: the boxes file holds no appearances.
    */
   @Test
   void tracksStepByTheVideoClockNotByTheWallClock() throws Exception {
     Path out = tmp.resolve("clock");
     Path shipped = Path.of("../models/glimpse-tiny").toAbsolutePath().normalize();
     Run r = glimpse("sim", "--model", shipped.toString(), "--kernels", "vector", "--threads", "2", "--context", "1",
-        "--video", seq.resolve("video.mp4").toString(), "--query", "box all objects", "--out", out.toString());
+        "--video", seq.resolve("video.mp4").toString(), "--query", "box all objects", "--reid", "0",
+        "--out", out.toString());
     assertEquals(0, r.code(), r.err());
     List<MotRow> dets = MotChallengeIo.readRows(out.resolve("box_all_objects.det.txt"));
     assertTrue(dets.size() >= FRAMES, "the model boxes objects in most frames: " + dets.size() + " boxes");
@@ -116,7 +118,8 @@ class SimCommandTest {
     for (MotRow d : dets) {
       byFrame.computeIfAbsent(d.frame(), k -> new ArrayList<>()).add(Detection.ofBox("objects", d.box(), d.conf()));
     }
-    MultiLabelTracker tracker = new MultiLabelTracker(TrackerConfig.DEFAULTS.withFrameRate(30), IdSource.sequential());
+    MultiLabelTracker tracker = new MultiLabelTracker(TrackerConfig.DEFAULTS.withFrameRate(30)
+        .withReid(0, TrackerConfig.DEFAULT_REID_MARGIN, TrackerConfig.DEFAULT_REID_BUFFER), IdSource.sequential());
     List<MotRow> replay = new ArrayList<>();
     for (int f = 1; f <= FRAMES; f++) {
       Detections d = new Detections("sim", f - 1, Stamp.ofNanos(Math.round((f - 1) * 1e9 / 30)), "camera", 252, 168,
@@ -173,13 +176,14 @@ class SimCommandTest {
   @Test
   void badArgumentsAreOneClearErrorEach() {
     Run r = glimpse("sim", "--model", SMOKE.toString(), "--video", tmp.resolve("nope.mp4").toString(), "--backend", "cuda",
-        "--context", "5000", "--out", tmp.resolve("x").toString());
+        "--context", "5000", "--reid", "1.5", "--out", tmp.resolve("x").toString());
     assertEquals(2, r.code());
     assertTrue(r.err().contains("--video") && r.err().contains("no such file"), r.err());
     if (!gpuLibraryPresent()) {
       assertTrue(r.err().contains("--backend: backend cuda: no usable GPU") && r.err().contains("libcuda.so.1"), r.err());
     }
     assertTrue(r.err().contains("--context must be 1..999"), r.err());
+    assertTrue(r.err().contains("--reid must be a similarity in 0..1"), r.err());
     Run q = sim(tmp.resolve("y"), "--query", "fly to the moon");
     assertEquals(2, q.code());
     assertTrue(q.err().contains("unknown query 'fly to the moon'") && q.err().contains("box all <target>"), q.err());
