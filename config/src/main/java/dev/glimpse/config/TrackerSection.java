@@ -5,7 +5,8 @@ package dev.glimpse.config;
  * (Zhang et al., ByteTrack, ECCV 2022, §3 and its reference code). Detections at or above
  * {@code track_high_thresh} are matched first; those between {@code track_low_thresh} and it are used only in the
  * second association, to keep occluded tracks alive. Matching thresholds are on IoU <em>distance</em>
- * {@code 1 − IoU}, as in ByteTrack: a pair matches when {@code 1 − IoU ≤ thresh}.
+ * {@code 1 − IoU}, as in ByteTrack: a pair matches when {@code 1 − IoU ≤ thresh}. The defaults are the tracker's
+ * own ({@code TrackerConfig.DEFAULTS}), so {@code glimpse run} tracks as {@code glimpse sim} measures.
  *
  * @param trackHighThresh score above which a detection is "high" (first association), in (0, 1]. Raising it
  *     trusts only confident detections but lets more tracks fall to the weaker second association.
@@ -19,8 +20,9 @@ package dev.glimpse.config;
  *     it recovers more occluded objects but risks matching clutter.
  * @param unconfirmedMatchThresh IoU distance limit for tracks seen once, in [0, 1] (0.7 = IoU ≥ 0.3). Raising it
  *     confirms new tracks more easily but lets noise become tracks.
- * @param trackBuffer frames a lost track is kept for re-identification, 1..10000 (30 = 1 s at 30 fps). Raising
- *     it bridges longer occlusions but risks reviving a track on a different object and keeps more state.
+ * @param trackBuffer tracker updates (answered frames) a lost track is kept, 1..10000 (90 = 3 s at 30 answers a
+ *     second; ByteTrack's is 30). Raising it bridges longer occlusions but risks reviving a track on a different
+ *     object and keeps more state.
  * @param minHits matched frames before a track is confirmed and published, 1..100 (2 = ByteTrack's
  *     confirm-on-second-frame). Raising it suppresses flicker tracks but publishes new objects later.
  * @param pointGatePx largest distance in pixels at which a point (from {@code point to ...} queries, which have no
@@ -43,9 +45,9 @@ public record TrackerSection(
   public static final double DEFAULT_MATCH_THRESH = 0.8;
   public static final double DEFAULT_SECOND_MATCH_THRESH = 0.5;
   public static final double DEFAULT_UNCONFIRMED_MATCH_THRESH = 0.7;
-  public static final int DEFAULT_TRACK_BUFFER = 30;
+  public static final int DEFAULT_TRACK_BUFFER = 90;
   public static final int DEFAULT_MIN_HITS = 2;
-  public static final double DEFAULT_POINT_GATE_PX = 50;
+  public static final double DEFAULT_POINT_GATE_PX = 64;
   public static final double DEFAULT_REID_THRESH = 0.9;
   public static final int DEFAULT_REID_BUFFER = 900;
 

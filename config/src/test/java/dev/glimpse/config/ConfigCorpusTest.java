@@ -154,10 +154,10 @@ class ConfigCorpusTest {
         Fault.at("new track threshold below high", "new_track_thresh: 0.6", "new_track_thresh: 0.2",
             "tracker.new_track_thresh"),
         Fault.syntax("match threshold NaN", "  match_thresh: 0.8", "  match_thresh: .nan", "match_thresh: .nan\n"),
-        Fault.at("track buffer is text", "track_buffer: 30", "track_buffer: thirty", "tracker.track_buffer"),
+        Fault.at("track buffer is text", "track_buffer: 90", "track_buffer: thirty", "tracker.track_buffer"),
         Fault.at("negative min hits", "min_hits: 2", "min_hits: -1", "tracker.min_hits"),
-        Fault.syntax("point gate infinite", "point_gate_px: 50", "point_gate_px: .inf", "point_gate_px: .inf\n"),
-        Fault.at("point gate huge exponent", "point_gate_px: 50", "point_gate_px: 1e999", "tracker.point_gate_px"),
+        Fault.syntax("point gate infinite", "point_gate_px: 64", "point_gate_px: .inf", "point_gate_px: .inf\n"),
+        Fault.at("point gate huge exponent", "point_gate_px: 64", "point_gate_px: 1e999", "tracker.point_gate_px"),
         Fault.at("misspelled tracker key", "min_hits: 2", "min_hit: 2", "tracker.min_hit"),
         // ros
         Fault.at("domain id out of range", "domain_id: 7", "domain_id: 300", "ros.domain_id"),
@@ -205,7 +205,7 @@ class ConfigCorpusTest {
 
         // syntax: nothing past the parser; the error points at the line
         Fault.syntax("unclosed flow mapping", "jitter: 0.2}", "jitter: 0.2", "YAML syntax error at line "),
-        Fault.syntax("tab indentation", "  track_buffer: 30", "\ttrack_buffer: 30", "YAML syntax error at line "),
+        Fault.syntax("tab indentation", "  track_buffer: 90", "\ttrack_buffer: 90", "YAML syntax error at line "),
         Fault.syntax("bad indentation", "  max_batch: 4", "     max_batch: 4", "YAML syntax error at line "),
         Fault.syntax("duplicate key", "  min_hits: 2\n", "  min_hits: 2\n  min_hits: 3\n", "duplicate key 'min_hits'"),
         Fault.syntax("unterminated quote", "namespace: /robot1", "namespace: \"/robot1", "YAML syntax error at line "),

@@ -28,7 +28,7 @@ class RecordValidationTest {
         "point_gate_px: must be > 0, got -3",
         "reid_thresh: must be in [0, 1], got 1.5",
         "reid_buffer: must be in 0..100000, got -1"), lines(e));
-    assertEquals(TrackerSection.defaults(), new TrackerSection(0.5, 0.1, 0.6, 0.8, 0.5, 0.7, 30, 2, 50, 0.9, 900));
+    assertEquals(TrackerSection.defaults(), new TrackerSection(0.5, 0.1, 0.6, 0.8, 0.5, 0.7, 90, 2, 64, 0.9, 900));
   }
 
   @Test
