@@ -20,8 +20,8 @@ package dev.glimpse.config;
  *     it recovers more occluded objects but risks matching clutter.
  * @param unconfirmedMatchThresh IoU distance limit for tracks seen once, in [0, 1] (0.7 = IoU ≥ 0.3). Raising it
  *     confirms new tracks more easily but lets noise become tracks.
- * @param trackBuffer tracker updates (answered frames) a lost track is kept, 1..10000 (90 = 3 s at 30 answers a
- *     second; ByteTrack's is 30). Raising it bridges longer occlusions but risks reviving a track on a different
+ * @param trackBuffer how long a lost track is kept, in frames of 1/30 s measured by the frames' stamps, 1..10000
+ *     (90 = 3 s, also when a query is answered only 5 times a second; ByteTrack's is 30). Raising it bridges longer occlusions but risks reviving a track on a different
  *     object and keeps more state.
  * @param minHits matched frames before a track is confirmed and published, 1..100 (2 = ByteTrack's
  *     confirm-on-second-frame). Raising it suppresses flicker tracks but publishes new objects later.
@@ -31,8 +31,8 @@ package dev.glimpse.config;
  *     lost or recently expired track of its label (colour histograms of the box; 0 turns re-identification off).
  *     Lowering it gives more objects their id back after they were out of sight, but more often gives a newcomer
  *     that looks alike an old id.
- * @param reidBuffer frames an expired track's id stays available for re-identification, 0..100000 (900 = 30 s at
- *     30 fps). Raising it recognises objects that return after longer but offers more look-alikes to confuse.
+ * @param reidBuffer how long an expired track's id stays available for re-identification, in frames of 1/30 s,
+ *     0..100000 (900 = 30 s). Raising it recognises objects that return after longer but offers more look-alikes to confuse.
  */
 public record TrackerSection(
     double trackHighThresh, double trackLowThresh, double newTrackThresh, double matchThresh,

@@ -62,6 +62,11 @@ public final class ByteTracker implements Tracker {
    */
   private double cameraX, cameraY;
   private long frame;
+  /**
+   * Nominal frames elapsed by the stamps (the sum of the filter's steps): what the lost-track and re-identification
+   * buffers are measured in, so that they are durations whatever rate {@code update} is called at.
+   */
+  private double clock;
   private long nextSerial;
   private boolean hasStamp;
   private long lastStampNanos;
@@ -88,6 +93,7 @@ public final class ByteTracker implements Tracker {
   public List<Track> update(Detections dets) {
     frame++;
     double dt = step(dets.stamp());
+    clock += dt;
 
     // Split detections by score: D_high and D_low; at or below the low threshold they are background.
     List<Candidate> high = new ArrayList<>();
@@ -178,15 +184,15 @@ public final class ByteTracker implements Tracker {
     // Lost tracks past the buffer are removed; then duplicates between tracked and lost ones.
     List<STrack> removedNow = new ArrayList<>();
     for (STrack t : tracks) {
-      if (t.state == TrackState.LOST && frame - t.lastMatchFrame > config.lostTrackBuffer()) {
+      if (t.state == TrackState.LOST && past(t.lastMatchClock, config.lostTrackBuffer())) {
         t.state = TrackState.REMOVED;
         removedNow.add(t);
         if (config.reidThreshold() > 0 && config.reidBuffer() > 0 && t.appearance != null) {
-          gallery.add(new Dormant(t.id, t.label, t.appearance, frame + config.reidBuffer()));
+          gallery.add(new Dormant(t.id, t.label, t.appearance, clock));
         }
       }
     }
-    gallery.removeIf(d -> d.expires < frame);
+    gallery.removeIf(d -> past(d.removedClock, config.reidBuffer()));
     removeDuplicates(removedNow);
 
     List<Track> out = new ArrayList<>();
@@ -202,6 +208,7 @@ public final class ByteTracker implements Tracker {
     tracks.clear();
     gallery.clear();
     frame = 0;
+    clock = 0;
     nextSerial = 0;
     hasStamp = false;
     lastStampNanos = 0;
@@ -318,7 +325,7 @@ public final class ByteTracker implements Tracker {
   }
 
   private STrack start(Candidate c) {
-    STrack t = new STrack(nextSerial++, c.detection().label(), axes, frame);
+    STrack t = new STrack(nextSerial++, c.detection().label(), axes, frame, clock);
     filter.initiate(c.z(), t.mean, t.cov);
     geometry.footprint(c.z(), t.observedFootprint);
     t.score = c.detection().score();
@@ -335,6 +342,7 @@ public final class ByteTracker implements Tracker {
     geometry.footprint(t.mean, t.footprint);
     t.score = c.detection().score();
     t.lastMatchFrame = frame;
+    t.lastMatchClock = clock;
     if (t.state == TrackState.LOST) t.state = TrackState.TRACKED;
     observeAppearance(t, c.detection());
   }
@@ -425,8 +433,14 @@ public final class ByteTracker implements Tracker {
     return s;
   }
 
-  /** An expired track's identity, kept for re-identification until {@code expires}. */
-  private record Dormant(long id, String label, float[] appearance, long expires) {}
+  /** An expired track's identity, kept for re-identification for {@code reidBuffer} nominal frames after removal. */
+  private record Dormant(long id, String label, float[] appearance, double removedClock) {}
+
+  /**
+   * Whether more than {@code buffer} nominal frames have passed since {@code since} on the clock. Half a frame of
+   * slack absorbs stamps rounded to the nanosecond, so that at the nominal rate this counts updates exactly.
+   */
+  private boolean past(double since, int buffer) { return clock - since > buffer + 0.5; }
 
   /**
    * ByteTrack's {@code remove_duplicate_stracks}: a tracked and a lost track of one label that overlap more than

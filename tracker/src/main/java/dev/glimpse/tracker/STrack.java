@@ -27,15 +27,18 @@ final class STrack {
   /** Frame number of creation and of the last association. */
   final long startFrame;
   long lastMatchFrame;
+  /** The tracker's clock (nominal frames by the stamps) at the last association. */
+  double lastMatchClock;
   /** Matched frames in a row while NEW. */
   int hits = 1;
 
-  STrack(long serial, String label, int axes, long frame) {
+  STrack(long serial, String label, int axes, long frame, double clock) {
     this.serial = serial;
     this.label = label;
     this.mean = new double[2 * axes];
     this.cov = new double[3 * axes];
     this.startFrame = frame;
     this.lastMatchFrame = frame;
+    this.lastMatchClock = clock;
   }
 }

@@ -45,8 +45,10 @@ import java.util.List;
  * @param fuseScore                    weight first-stage and unconfirmed similarities by the detection score, as
  *                                     ByteTrack does outside MOT20. Helps when scores are calibrated; turn it off
  *                                     when they are not (e.g. constant scores from a grounding model).
- * @param lostTrackBuffer              how many consecutive frames a track may go unmatched (state LOST) and still be
- *                                     recovered with its id. Raising it bridges longer occlusions and brings back
+ * @param lostTrackBuffer              how long, in nominal frames ({@code 1 / frameRate} s, measured by the
+ *                                     stamps), a track may go unmatched (state LOST) and still be recovered with
+ *                                     its id: 90 is 3 s at 30 fps, whether {@code update} is called 30 or 5 times a
+ *                                     second. Raising it bridges longer occlusions and brings back
  *                                     people who left the view while the camera turned away, but keeps ghost tracks
  *                                     that can capture a new object entering where one left.
  * @param minimumConsecutiveFrames     matched frames in a row a NEW track needs to be confirmed (TRACKED) and
@@ -120,8 +122,9 @@ import java.util.List;
  * @param reidMargin                   how much the best candidate's similarity must exceed the second best's.
  *                                     Raising it refuses more look-alikes (two people in red shirts) but also more
  *                                     true returns.
- * @param reidBuffer                   frames an expired track's id stays available for re-identification (on top
- *                                     of {@code lostTrackBuffer}). Raising it recognises people who return after
+ * @param reidBuffer                   nominal frames (by the stamps, as {@code lostTrackBuffer}) an expired
+ *                                     track's id stays available for re-identification (on top of
+ *                                     {@code lostTrackBuffer}). Raising it recognises people who return after
  *                                     longer, at the cost of more candidates to confuse them with.
  */
 public record TrackerConfig(

@@ -29,7 +29,7 @@ class AssociationTest {
       int nt = rng.nextInt(12), nd = rng.nextInt(12);
       for (int i = 0; i < nt; i++) {
         Detection d = random(rng, g);
-        STrack t = new STrack(i, d.label(), g.filter().axes(), 0);
+        STrack t = new STrack(i, d.label(), g.filter().axes(), 0, 0);
         g.footprint(d, t.footprint);
         tracks.add(t);
       }

@@ -94,6 +94,24 @@ class ByteTrackerTest {
     assertEquals(List.of(2L), List.copyOf(ids(out)));
   }
 
+  /**
+   * The lost buffer is a duration, nominal frames by the stamps: answered 5 times a second (as a 5 Hz standing query
+   * feeds it), a tracker with a 30-frame buffer at 30 fps keeps a lost track for 1 s, i.e. 5 missed updates.
+   */
+  @Test
+  void theLostBufferIsADurationWhateverTheUpdateRate() {
+    for (int missed : new int[] {5, 6}) {
+      ByteTracker t = ByteTracker.forBoxes(TrackerConfig.DEFAULTS.withLostTrackBuffer(30).withReid(0, 0.1, 900),
+          IdSource.sequential());
+      List<Track> out = List.of();
+      for (int k = 0; k < 20 + missed + 2; k++) {
+        boolean hidden = k >= 10 && k < 10 + missed;
+        out = t.update(frame(k, 5, hidden ? List.of() : List.of(person(100, 200))));
+      }
+      assertEquals(missed == 5 ? List.of(1L) : List.of(2L), List.copyOf(ids(out)), missed + " missed updates at 5 Hz");
+    }
+  }
+
   @Test
   void missedDetectionsDoNotBreakTheTrack() {
     ByteTracker t = boxes();
