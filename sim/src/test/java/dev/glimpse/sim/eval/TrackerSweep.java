@@ -5,8 +5,6 @@ import dev.glimpse.tracker.MultiLabelTracker;
 import dev.glimpse.tracker.TrackerConfig;
 import dev.glimpse.types.Appearance;
 import dev.glimpse.types.Detection;
-import dev.glimpse.types.PixelFormat;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -49,15 +47,14 @@ public final class TrackerSweep {
       SimulatorPeople scene = SimulatorPeople.render(seed);
       if (scene.gt().rows().size() < 300) continue;
       List<List<Long>> truth = new ArrayList<>();
-      List<List<Detection>> dets = SyntheticScene.detect(scene.gt(), SyntheticScene.Noise.DEFAULT, 77 + seed, truth);
+      List<List<Detection>> dets = scene.withAppearances(
+          SyntheticScene.detect(scene.gt(), SyntheticScene.Noise.DEFAULT, 77 + seed, truth));
       List<long[]> keys = new ArrayList<>(); // (frame, id)
       List<Appearance> looks = new ArrayList<>();
       for (int f = 0; f < dets.size(); f++) {
-        ByteBuffer px = ByteBuffer.wrap(scene.frames().get(f));
         for (int j = 0; j < dets.get(f).size(); j++) {
-          if (truth.get(f).get(j) == 0) continue;
-          var a = ColourHistogram.of(px, W, H, PixelFormat.RGB24, dets.get(f).get(j).box());
-          if (a == null) continue;
+          Appearance a = dets.get(f).get(j).appearance();
+          if (truth.get(f).get(j) == 0 || a == null) continue;
           keys.add(new long[] {f, truth.get(f).get(j)});
           looks.add(a);
         }
