@@ -312,11 +312,13 @@ static float tf32(float f) {                                  // keep 10 mantiss
   u += 0xfffu + ((u >> 13) & 1u);
   return __uint_as_float(u & 0xffffe000u);
 }
+// C is f32 (ct 0) or bf16 (ct 14, rounded to nearest even as encoder.cu's f32_to_bf16).
 static int gemm(void* st, int ta, int tb, int m, int n, int k, float alpha, const void* A, int at, int lda, const void* B,
-    int bt, int ldb, float beta, float* C, int ldc, int compute, const float* bias) {
+    int bt, int ldb, float beta, void* C, int ct, int ldc, int compute, const float* bias) {
   if (m < 0 || n < 0 || k < 0 || (ta != 0 && ta != 1) || (tb != 0 && tb != 1)) return 7;
   if (lda < std::max(1, ta == 0 ? m : k) || ldb < std::max(1, tb == 0 ? k : n) || ldc < std::max(1, m)) return 7;
   if (at != bt || (at != 0 && at != 14) || (compute != 68 && compute != 77) || (at == 14 && compute != 68)) return 15;
+  if (ct != 0 && (ct != 14 || at != 14)) return 15;
   enqueue(st, [=] {
     for (int j = 0; j < n; j++)
       for (int i = 0; i < m; i++) {
@@ -327,9 +329,11 @@ static int gemm(void* st, int ta, int tb, int m, int n, int k, float alpha, cons
           if (compute == 77) { a = tf32(a); b = tf32(b); }
           s += a * b;
         }
-        float* c = C + i + (long long) j * ldc;
-        float v = alpha * s + (beta == 0 ? 0 : beta * *c);
-        *c = bias ? v + bias[i] : v;
+        long long ci = i + (long long) j * ldc;
+        float v = alpha * s + (beta == 0 ? 0 : beta * load(C, ct, ci));
+        if (bias) v += bias[i];
+        if (ct == 0) static_cast<float*>(C)[ci] = v;
+        else static_cast<unsigned short*>(C)[ci] = f32_to_bf16(v);
       }
   });
   return 0;
@@ -343,9 +347,9 @@ const char* cublasGetStatusName(int s) { return s == 0 ? "CUBLAS_STATUS_SUCCESS"
 const char* cublasGetStatusString(int s) { return s == 0 ? "success" : "fake cuBLAS rejected the arguments"; }
 int cublasGemmEx(void* h, int ta, int tb, int m, int n, int k, const void* alpha, const void* A, int at, int lda, const void* B,
     int bt, int ldb, const void* beta, void* C, int ct, int ldc, int compute, int algo) {
-  if (ct != 0 || algo != -1) return 15;
+  if (algo != -1) return 15;
   return gemm(static_cast<Handle*>(h)->stream, ta, tb, m, n, k, *static_cast<const float*>(alpha), A, at, lda, B, bt, ldb,
-      *static_cast<const float*>(beta), static_cast<float*>(C), ldc, compute, nullptr);
+      *static_cast<const float*>(beta), C, ct, ldc, compute, nullptr);
 }
 struct LtDesc { int compute, ta = 0, tb = 0, epilogue = 1; const float* bias = nullptr; };
 struct LtLayout { int type; unsigned long long rows, cols; long long ld; };
@@ -389,6 +393,6 @@ int cublasLtMatmul(void* h, void* desc, const void* alpha, const void* A, void* 
       || (d->tb == 0 ? b->cols : b->rows) != (unsigned long long) n || o->type != 0) return 7;
   if (d->epilogue == 4 && !d->bias) return 7;
   return gemm(stream, d->ta, d->tb, m, n, k, *static_cast<const float*>(alpha), A, a->type, (int) a->ld, B, b->type, (int) b->ld,
-      *static_cast<const float*>(beta), static_cast<float*>(D), (int) o->ld, d->compute, d->epilogue == 4 ? d->bias : nullptr);
+      *static_cast<const float*>(beta), D, 0, (int) o->ld, d->compute, d->epilogue == 4 ? d->bias : nullptr);
 }
 }  // extern "C"

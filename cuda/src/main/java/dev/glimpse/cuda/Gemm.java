@@ -22,6 +22,15 @@ public final class Gemm {
   }
 
   /**
+   * out[M,N] = x[M,K] · w[N,K]ᵀ with out, like x and w, stored as {@code p} says (bf16 for BF16, rounded from the
+   * f32 accumulator, as a bf16 nn.Linear writes it; f32 otherwise).
+   */
+  public void xwTStored(Precision p, long out, long x, long w, int m, int n, int k) {
+    cublas.gemmEx(handle, Cublas.OP_T, Cublas.OP_N, n, m, k, w, p.dataType(), k, x, p.dataType(), k, out, p.dataType(), n,
+        p.computeType());
+  }
+
+  /**
    * out[M,N] = x[M,K] · w[N,K]ᵀ where rows of out are {@code ldOut} floats apart and rows of x {@code ldX} elements
    * apart (column blocks of wider matrices, e.g. one group of a grouped projection); w is dense.
    */

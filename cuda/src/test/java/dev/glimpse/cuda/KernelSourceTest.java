@@ -45,7 +45,7 @@ class KernelSourceTest {
   @ParameterizedTest
   @ValueSource(strings = {"sm_90", "sm_87"})
   void tensorCoreAttentionCompilesWithNvcc(String arch) throws Exception {
-    check(arch, "attention_tc", EncoderKernels.tensorCoreSource(), List.of(EncoderKernels.TENSOR_CORE_KERNEL));
+    check(arch, "attention_tc", EncoderKernels.tensorCoreSource(), EncoderKernels.TENSOR_CORE_KERNELS);
   }
 
   private static void check(String arch, String name, String source, List<String> names) throws Exception {

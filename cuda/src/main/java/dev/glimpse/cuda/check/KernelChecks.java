@@ -48,6 +48,7 @@ public final class KernelChecks {
             () -> gemm(p, s[0], s[1], s[2]));
       }
     }
+    report.run("gemm BF16 stored as bf16 m=37 k=64 n=72", BF16_OUT, () -> gemmStored(37, 64, 72));
     for (Precision p : new Precision[] {Precision.F32, Precision.BF16}) {
       report.run("cublasLt matmul+bias " + p + " m=37 k=53 n=29", F32, () -> ltBias(p, 37, 53, 29));
       if (!small) report.run("cublasLt matmul+bias " + p + " m=324 k=1728 n=512", F32, () -> ltBias(p, 324, 1728, 512));
@@ -58,6 +59,7 @@ public final class KernelChecks {
       report.run("residual_rmsnorm_" + p.storage() + " res m=5 c=67", tol, () -> rmsNorm(p, 5, 67, true, false));
       report.run("residual_rmsnorm_" + p.storage() + " plain m=9 c=33", tol, () -> rmsNorm(p, 9, 33, false, false));
       report.run("swiglu_" + p.storage() + " m=33 f=77", tol, () -> swiglu(p, 33, 77));
+      report.run("swiglu_" + p.storage() + " m=9 f=64 (four columns a thread)", tol, () -> swiglu(p, 9, 64));
       report.run("bias_gelu_" + p.storage() + " m=13 a=99", tol, () -> biasGelu(p, 13, 99));
       report.run("patch_u8_" + p.storage() + " B=2 42x28", 0, () -> patches(p, true, 2, 28, 42));
       report.run("patch_pix_" + p.storage() + " B=2 28x56", 0, () -> patches(p, false, 2, 56, 28));
@@ -83,6 +85,10 @@ public final class KernelChecks {
       report.run(n + "P=117, keys split in 2, B=2 H=3", TENSOR_CORE, () -> attention(tc, p, 2, 9, 13, 3, 0, 2));
       report.run(n + "P=324, keys split in 4, B=1 H=2", TENSOR_CORE, () -> attention(tc, p, 1, 18, 18, 2, 0, 4));
       if (!small) report.run(n + "P=2916 (756²), B=1 H=1", TENSOR_CORE, () -> attention(tc, p, 1, 54, 54, 1, 0, 1));
+      if (!small) report.run(n + "P=3024 (1008x588), keys split in 2, B=1 H=3", TENSOR_CORE, () -> attention(tc, p, 1, 42, 72, 3, 0, 2));
+      report.run("attention_tc_bf16 (tensor cores) windowed 6x6 + biases and RoPE, B=2 hp=12 wp=18 H=3", TENSOR_CORE,
+          () -> attention(tc, p, 2, 12, 18, 3, 6, 1, true));
+      report.run(n + "P=324 + biases and RoPE, keys split in 2, B=2 H=3", TENSOR_CORE, () -> attention(tc, p, 2, 18, 18, 3, 0, 2, true));
     }
     report.run("qkv_bias_rope B=2 hp=5 wp=7 H=2", 1e-6, () -> rope(2, 5, 7, 2));
     report.run("add_bias_pos m=30 P=15 c=7", 0, () -> addBiasPos(30, 15, 7));
@@ -132,6 +138,15 @@ public final class KernelChecks {
     return new Measured(relError(got, want), detail);
   }
 
+  /** {@link dev.glimpse.cuda.Gemm#xwTStored} in bf16: the f32 product of bf16 inputs, rounded once to bf16. */
+  Measured gemmStored(int m, int k, int n) {
+    Precision p = Precision.BF16;
+    float[] x = roundBf16(randn(m * k, 1)), w = roundBf16(randn(n * k, 1 / Math.sqrt(k)));
+    long dx = stored(p, x), dw = stored(p, w), out = g.alloc(2L * m * n);
+    g.gemm.xwTStored(p, out, dx, dw, m, n, k);
+    return done(fetch(p, out, m * n), matmulRef(x, w, null, m, k, n), "vs ReferenceKernels.matmul");
+  }
+
   Measured gemm(Precision p, int m, int k, int n) {
     float[] x = randn(m * k, 1), w = randn(n * k, 1 / Math.sqrt(k));
     float[] xr = p == Precision.BF16 ? roundBf16(x) : x, wr = p == Precision.BF16 ? roundBf16(w) : w;
@@ -167,7 +182,8 @@ public final class KernelChecks {
 
   Measured swiglu(Precision p, int m, int f) {
     float[] gu = randn(m * 2 * f, 2);
-    long d = g.floats(gu), h = g.alloc(4L * m * f);
+    if (p == Precision.BF16) gu = roundBf16(gu);                 // the bf16 GEMM writes gate | up as bf16
+    long d = stored(p, gu), h = g.alloc(4L * m * f);
     g.kernels.swiglu(g.s(), p, d, h, m, f);
     float[] gate = new float[m * f], up = new float[m * f], want = new float[m * f];
     for (int r = 0; r < m; r++) {
@@ -190,11 +206,12 @@ public final class KernelChecks {
 
   /** docs/model.md §2.2/§3.1: patch (pr, pc) flattened (c, py, px); bytes normalised as Preprocess does. */
   Measured patches(Precision p, boolean u8, int b, int gh, int gw) {
-    int ps = 14, hp = gh / ps, wp = gw / ps, np = hp * wp, k = 3 * ps * ps;
+    int ps = 14, hp = gh / ps, wp = gw / ps, np = hp * wp, k = EncoderKernels.patchStride(ps);   // padding: 0
     byte[] rgb = new byte[b * gh * gw * 3];
     rnd.nextBytes(rgb);
     float[] pix = randn(b * 3 * gh * gw, 1);
     long in = u8 ? g.bytes(rgb) : g.floats(pix), out = g.alloc(4L * b * np * k);
+    g.cuda.driver().memsetAsync(out, (byte) 0x7f, 4L * b * np * k, g.s());      // the padding must be written, not left as it was
     if (u8) g.kernels.patchU8(g.s(), p, in, out, b, gh, gw, ps);
     else g.kernels.patchPixels(g.s(), p, in, out, b, gh, gw, ps);
     float[] want = new float[b * np * k];
@@ -252,12 +269,24 @@ public final class KernelChecks {
   }
 
   Measured attention(EncoderKernels k, Precision p, int b, int hp, int wp, int heads, int win, int splits) {
+    return attention(k, p, b, hp, wp, heads, win, splits, false);
+  }
+
+  /**
+   * With {@code rope}, the kernel gets the QKV GEMM's raw output and adds the biases and RoPE itself (the tensor-core
+   * path, {@link EncoderKernels#fusesRope}); the reference applies them first, as {@link #rope} checks them.
+   */
+  Measured attention(EncoderKernels k, Precision p, int b, int hp, int wp, int heads, int win, int splits, boolean rope) {
     int c = heads * 64, np = hp * wp, m = b * np;
-    float[] qkv = randn(m * 3 * c, 1.5);
-    long dq = g.floats(qkv), out = g.alloc(4L * m * c);
+    float[] raw = randn(m * 3 * c, 1.5), bias = rope ? randn(3 * c, 0.5) : null;
+    Rope2d r2 = rope ? new Rope2d(hp, wp, 10000.0) : null;
+    float[] qkv = rope ? biasRope(raw, bias, r2, b, np, heads) : raw;
+    long dq = g.floats(raw), out = g.alloc(4L * m * c);
     long po = splits > 1 ? g.alloc(4L * splits * b * heads * np * 64) : 0, pml = splits > 1 ? g.alloc(4L * splits * b * heads * np * 2) : 0;
     float scale = (float) (1.0 / Math.sqrt(64));
-    k.attention(g.s(), p, dq, out, b, hp, wp, heads, win, scale, splits, po, pml);
+    long packed = p == Precision.BF16 ? g.alloc(EncoderKernels.packedBytes(b, heads, np)) : 0;
+    k.attention(g.s(), p, dq, out, b, hp, wp, heads, win, scale, splits, po, pml, packed, rope ? g.floats(bias) : 0,
+        rope ? g.floats(r2.cosTable()) : 0, rope ? g.floats(r2.sinTable()) : 0);
     float[] want = new float[m * c];
     int groupsR = win > 0 ? hp / win : 1, groupsC = win > 0 ? wp / win : 1;
     for (int f = 0; f < b; f++) {
@@ -284,7 +313,24 @@ public final class KernelChecks {
         }
       }
     }
-    return done(fetch(p, out, m * c), want, win > 0 ? "windows of " + win + "x" + win : "global, " + splits + " key split(s)");
+    return done(fetch(p, out, m * c), want, (win > 0 ? "windows of " + win + "x" + win : "global, " + splits + " key split(s)")
+        + (rope ? ", biases + RoPE in the kernel" : ""));
+  }
+
+  /** qkv [B·P, 3C] + biases, then q and k rotated by the 2-D RoPE (docs/model.md §3.3, through Rope2d.apply). */
+  private static float[] biasRope(float[] raw, float[] bias, Rope2d rope, int b, int np, int heads) {
+    int c = heads * 64, m = b * np;
+    float[] want = new float[m * 3 * c];
+    for (int r = 0; r < m; r++) for (int j = 0; j < 3 * c; j++) want[r * 3 * c + j] = raw[r * 3 * c + j] + bias[j];
+    for (int f = 0; f < b; f++) {
+      for (int part = 0; part < 2; part++) {
+        float[] x = new float[np * c];
+        for (int i = 0; i < np; i++) System.arraycopy(want, ((f * np + i) * 3 + part) * c, x, i * c, c);
+        rope.apply(x, np, heads, 64);
+        for (int i = 0; i < np; i++) System.arraycopy(x, i * c, want, ((f * np + i) * 3 + part) * c, c);
+      }
+    }
+    return want;
   }
 
   /** docs/model.md §3.3 through the encoder's Rope2d, after the biases. */
@@ -294,17 +340,7 @@ public final class KernelChecks {
     Rope2d rope = new Rope2d(hp, wp, 10000.0);
     long dq = g.floats(qkv), db = g.floats(bias), dc = g.floats(rope.cosTable()), ds = g.floats(rope.sinTable());
     g.kernels.qkvBiasRope(g.s(), dq, db, dc, ds, m, np, heads);
-    float[] want = new float[m * 3 * c];
-    for (int r = 0; r < m; r++) for (int j = 0; j < 3 * c; j++) want[r * 3 * c + j] = qkv[r * 3 * c + j] + bias[j];
-    for (int f = 0; f < b; f++) {
-      for (int part = 0; part < 2; part++) {
-        float[] x = new float[np * c];
-        for (int i = 0; i < np; i++) System.arraycopy(want, ((f * np + i) * 3 + part) * c, x, i * c, c);
-        rope.apply(x, np, heads, 64);
-        for (int i = 0; i < np; i++) System.arraycopy(x, i * c, want, ((f * np + i) * 3 + part) * c, c);
-      }
-    }
-    return done(g.downloadFloats(dq, m * 3 * c), want, "vs Rope2d.apply");
+    return done(g.downloadFloats(dq, m * 3 * c), biasRope(qkv, bias, rope, b, np, heads), "vs Rope2d.apply");
   }
 
   Measured addBiasPos(int m, int np, int c) {

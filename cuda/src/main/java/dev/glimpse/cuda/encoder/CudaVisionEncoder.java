@@ -105,7 +105,7 @@ public final class CudaVisionEncoder implements FrameEncoder {
       module = compiler.load("encoder", EncoderKernels.source());
       tensorCore = opts.precision() == Precision.BF16 ? EncoderKernels.loadTensorCore(compiler, cuda, log) : null;
       EncoderKernels kernels = new EncoderKernels(module, tensorCore, cuda.device().maxSharedPerBlockOptin());
-      for (int i = 0; i < opts.lanes(); i++) lanes.add(new EncodeLane(cuda));
+      for (int i = 0; i < opts.lanes(); i++) lanes.add(new EncodeLane(cuda, kernels));
       weights = new DeviceWeights(cuda.driver(), lanes.getFirst().stream(), cfg, w, opts.precision());
       log.log(INFO, String.format("CUDA vision encoder on %s: %s GEMMs, weights %.1f MiB on the device, kernels %s, "
           + "CUDA graphs %s, %d stream(s), attention on %s", cuda.describe(), opts.precision(),
@@ -297,7 +297,7 @@ public final class CudaVisionEncoder implements FrameEncoder {
     Gemm gemm = lane.gemm;
     Precision p = opts.precision();
     int b = pl.shape.batch(), c = cfg.width(), heads = cfg.heads(), f = cfg.mlpHidden(), ps = cfg.patchSize();
-    int k = cfg.merge(), kp = 3 * ps * ps, uw = c * k * k, a = cfg.alignerHidden(), dm = cfg.dModel();
+    int k = cfg.merge(), uw = c * k * k, a = cfg.alignerHidden(), dm = cfg.dModel();
     int m = pl.m, rows = b * pl.n;
     float eps = cfg.rmsNormEps(), scale = (float) (1.0 / Math.sqrt(cfg.headDim()));
     d.copyToDeviceAsync(pl.in.ptr(), pl.hostIn.segment(), pl.inBytes, s);
@@ -307,7 +307,8 @@ public final class CudaVisionEncoder implements FrameEncoder {
     } else {
       kernels.patchPixels(s, p, pl.in.ptr(), pl.patches.ptr(), b, pl.shape.gh(), pl.shape.gw(), ps);
     }
-    gemm.xwT(p, pl.x.ptr(), pl.patches.ptr(), weights.patch, m, c, kp);                 // [M, C]
+    if (timer != null) timer.mark("patches");
+    gemm.xwT(p, pl.x.ptr(), pl.patches.ptr(), weights.patch, m, c, EncoderKernels.patchStride(ps));   // [M, C]
     kernels.addBiasPos(s, pl.x.ptr(), weights.patchBias, pl.posVit.ptr(), m, pl.np, c);
     if (timer != null) timer.mark("patch embed");
     record(probe, s, "vision.patch_embed.out", pl.x, null, m, c);
@@ -318,17 +319,20 @@ public final class CudaVisionEncoder implements FrameEncoder {
       if (timer != null) timer.mark("norms + residuals");
       gemm.xwT(p, pl.qkv.ptr(), pl.y.ptr(), w.qkv(), m, 3 * c, c);                      // [M, 3C]
       if (timer != null) timer.mark("GEMM qkv");
-      kernels.qkvBiasRope(s, pl.qkv.ptr(), w.qkvBias(), pl.cos.ptr(), pl.sin.ptr(), m, pl.np, heads);
-      if (timer != null) timer.mark("bias + rope");
       boolean global = cfg.isGlobal(i);
-      kernels.attention(s, p, pl.qkv.ptr(), pl.att.ptr(), b, pl.hp, pl.wp, heads, global ? 0 : cfg.window(), scale,
-          global ? pl.splits : 1, global && pl.partO != null ? pl.partO.ptr() : 0, global && pl.partMl != null ? pl.partMl.ptr() : 0);
+      int win = global ? 0 : cfg.window();
+      boolean fused = kernels.fusesRope(p, win);                 // tensor-core attention adds biases + RoPE itself
+      if (!fused) kernels.qkvBiasRope(s, pl.qkv.ptr(), w.qkvBias(), pl.cos.ptr(), pl.sin.ptr(), m, pl.np, heads);
+      if (timer != null) timer.mark("bias + rope");
+      kernels.attention(s, p, pl.qkv.ptr(), pl.att.ptr(), b, pl.hp, pl.wp, heads, win, scale,
+          global ? pl.splits : 1, global && pl.partO != null ? pl.partO.ptr() : 0, global && pl.partMl != null ? pl.partMl.ptr() : 0,
+          pl.packed != null ? pl.packed.ptr() : 0, fused ? w.qkvBias() : 0, fused ? pl.cos.ptr() : 0, fused ? pl.sin.ptr() : 0);
       if (timer != null) timer.mark(cfg.isGlobal(i) ? "attention global" : "attention windowed");
       gemm.xwT(p, pl.r.ptr(), pl.att.ptr(), w.o(), m, c, c);                            // [M, C]
       if (timer != null) timer.mark("GEMM o");
       kernels.residualRmsNorm(s, p, pl.x.ptr(), pl.r.ptr(), w.oBias(), w.norm2(), pl.y.ptr(), m, c, eps);
       if (timer != null) timer.mark("norms + residuals");
-      gemm.xwT(p, pl.gu.ptr(), pl.y.ptr(), w.gateUp(), m, 2 * f, c);                   // [M, 2F]
+      gemm.xwTStored(p, pl.gu.ptr(), pl.y.ptr(), w.gateUp(), m, 2 * f, c);             // [M, 2F] as p stores
       if (timer != null) timer.mark("GEMM gate/up");
       kernels.swiglu(s, p, pl.gu.ptr(), pl.h.ptr(), m, f);
       if (timer != null) timer.mark("swiglu");

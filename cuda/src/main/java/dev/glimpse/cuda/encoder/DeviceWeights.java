@@ -23,7 +23,7 @@ final class DeviceWeights implements AutoCloseable {
   record Block(long norm1, long qkv, long qkvBias, long o, long oBias, long norm2, long gateUp, long down) {}
 
   private final List<DeviceBuffer> owned = new ArrayList<>();
-  final long patch;       // (C, K)
+  final long patch;       // (C, Kp): columns K … Kp−1 zero (EncoderKernels.patchStride)
   final long patchBias;   // (C)
   final long norm;        // (C)
   final long fc1;         // (A, U)
@@ -35,7 +35,8 @@ final class DeviceWeights implements AutoCloseable {
 
   DeviceWeights(Driver driver, MemorySegment stream, EncoderConfig cfg, EncoderWeights w, Precision p) {
     try {
-      patch = matrix(driver, stream, p, w.patchProj());
+      patch = matrix(driver, stream, p, padColumns(w.patchProj().toFloats(), cfg.width(),
+          EncoderKernels.patchStride(cfg.patchSize())));
       patchBias = vector(driver, stream, w.patchBias());
       norm = vector(driver, stream, w.norm());
       fc1 = matrix(driver, stream, p, w.fc1());
@@ -69,6 +70,14 @@ final class DeviceWeights implements AutoCloseable {
       System.arraycopy(v, 0, out, o, v.length);
       o += v.length;
     }
+    return out;
+  }
+
+  /** Row-major [rows, k] → [rows, ld], the new columns zero. */
+  private static float[] padColumns(float[] v, int rows, int ld) {
+    int k = v.length / rows;
+    float[] out = new float[rows * ld];
+    for (int r = 0; r < rows; r++) System.arraycopy(v, r * k, out, r * ld, k);
     return out;
   }
 

@@ -22,12 +22,14 @@ final class EncodeLane implements AutoCloseable {
   final CudaStream stream;
   final Gemm gemm;
   private final Cuda cuda;
+  private final EncoderKernels kernels;
   private final MemorySegment cublas;
   private final DeviceBuffer workspace;
   private final Map<EncodePlan.Shape, EncodePlan> plans = new HashMap<>();
 
-  EncodeLane(Cuda cuda) {
+  EncodeLane(Cuda cuda, EncoderKernels kernels) {
     this.cuda = cuda;
+    this.kernels = kernels;
     this.stream = new CudaStream(cuda.driver());
     MemorySegment handle = null;
     DeviceBuffer ws = null;
@@ -53,7 +55,7 @@ final class EncodeLane implements AutoCloseable {
   EncodePlan plan(EncoderConfig cfg, Precision p, EncodePlan.Shape shape) {
     EncodePlan plan = plans.get(shape);
     if (plan == null) {
-      plan = new EncodePlan(cuda.driver(), stream.handle(), cfg, p, shape, cuda.device().multiprocessors());
+      plan = new EncodePlan(cuda.driver(), stream.handle(), cfg, p, shape, kernels, cuda.device().multiprocessors());
       plans.put(shape, plan);
     }
     return plan;

@@ -31,13 +31,13 @@ final class EncodePlan implements AutoCloseable {
   final long inBytes, outBytes;
   private final List<DeviceBuffer> owned = new ArrayList<>();
   final DeviceBuffer in;          // RGB_U8: [B, Gh, Gw, 3] bytes; PIXELS_F32: [B, 3, Gh, Gw]
-  final DeviceBuffer patches;     // [M, K] (precision storage)
+  final DeviceBuffer patches;     // [M, Kp] (precision storage), Kp = EncoderKernels.patchStride, zero-padded
   final DeviceBuffer x;           // [M, C] f32 residual stream
   final DeviceBuffer y;           // [M, C] normed (precision storage)
   final DeviceBuffer qkv;         // [M, 3C] f32
   final DeviceBuffer att;         // [M, C] attention output (precision storage)
   final DeviceBuffer r;           // [M, C] f32 output of o_proj / down_proj, added to x by the next norm
-  final DeviceBuffer gu;          // [M, 2F] f32 gate | up
+  final DeviceBuffer gu;          // [M, 2F] gate | up (precision storage)
   final DeviceBuffer h;           // [M, F] SwiGLU output (precision storage)
   final DeviceBuffer xn;          // [M, C] f32 final-normed patches
   final DeviceBuffer u;           // [B·n, U] unfolded (precision storage)
@@ -50,11 +50,13 @@ final class EncodePlan implements AutoCloseable {
   final int splits;               // key splits of global attention (EncoderKernels.keySplits)
   final DeviceBuffer partO;       // [splits, B·H·P, 64] partial outputs (null when splits = 1)
   final DeviceBuffer partMl;      // [splits, B·H·P, 2] partial max and sum
+  final DeviceBuffer packed;      // bf16: q, k, vᵀ [B·H, Pp, 64] each for tensor-core global attention; else null
   final PinnedBuffer hostIn, hostOut;
   CudaGraph graph;
   String graphFailure;
 
-  EncodePlan(Driver driver, MemorySegment stream, EncoderConfig cfg, Precision p, Shape shape, int multiprocessors) {
+  EncodePlan(Driver driver, MemorySegment stream, EncoderConfig cfg, Precision p, Shape shape, EncoderKernels kernels,
+      int multiprocessors) {
     this.shape = shape;
     int ps = cfg.patchSize(), c = cfg.width(), f = cfg.mlpHidden(), k = cfg.merge(), b = shape.batch();
     hp = shape.gh() / ps;
@@ -64,19 +66,19 @@ final class EncodePlan implements AutoCloseable {
     nh = hp / k;
     nw = wp / k;
     n = nh * nw;
-    int kp = 3 * ps * ps, uw = c * k * k, a = cfg.alignerHidden(), d = cfg.dModel(), e = p.bytes();
+    int uw = c * k * k, a = cfg.alignerHidden(), d = cfg.dModel(), e = p.bytes();
     inBytes = shape.input() == Input.RGB_U8 ? (long) b * shape.gh() * shape.gw() * 3 : 4L * b * 3 * shape.gh() * shape.gw();
     outBytes = 4L * b * n * d;
     PinnedBuffer pin = null, pout = null;
     try {
       in = alloc(driver, inBytes);
-      patches = alloc(driver, (long) e * m * kp);
+      patches = alloc(driver, (long) e * m * EncoderKernels.patchStride(ps));
       x = alloc(driver, 4L * m * c);
       y = alloc(driver, (long) e * m * c);
       qkv = alloc(driver, 4L * m * 3 * c);
       att = alloc(driver, (long) e * m * c);
       r = alloc(driver, 4L * m * c);
-      gu = alloc(driver, 4L * m * 2 * f);
+      gu = alloc(driver, (long) e * m * 2 * f);
       h = alloc(driver, (long) e * m * f);
       xn = alloc(driver, 4L * m * c);
       u = alloc(driver, (long) e * b * n * uw);
@@ -88,9 +90,10 @@ final class EncodePlan implements AutoCloseable {
       cos = upload(driver, stream, rope.cosTable());
       sin = upload(driver, stream, rope.sinTable());
       posAligner = upload(driver, stream, SinCos2d.table(nh, nw, d));
-      splits = EncoderKernels.keySplits(b, cfg.heads(), np, multiprocessors);
+      splits = kernels.keySplits(p, b, cfg.heads(), np, multiprocessors);
       partO = splits > 1 ? alloc(driver, 4L * splits * b * cfg.heads() * np * 64) : null;
       partMl = splits > 1 ? alloc(driver, 4L * splits * b * cfg.heads() * np * 2) : null;
+      packed = p == Precision.BF16 ? alloc(driver, EncoderKernels.packedBytes(b, cfg.heads(), np)) : null;
       pin = new PinnedBuffer(driver, inBytes);
       pout = new PinnedBuffer(driver, outBytes);
     } catch (RuntimeException ex) {

@@ -28,50 +28,92 @@ __device__ __forceinline__ void put(bf16_t* p, float v) { *p = f32_to_bf16(v); }
 __device__ __forceinline__ long long thread_index() { return blockIdx.x * (long long) blockDim.x + threadIdx.x; }
 __device__ __forceinline__ long long thread_count() { return (long long) gridDim.x * blockDim.x; }
 
+// Elementwise kernels index with I = int when the element count allows (SMALL): 64-bit division and remainder are
+// emulated in dozens of instructions and dominated those kernels; long long otherwise.
+#define SMALL(total) ((total) <= (1LL << 30))
+
+struct alignas(8) u2 { unsigned int x, y; };
+
+// Four consecutive values at p (16-byte aligned for float, 8 for bf16) in one store.
+__device__ __forceinline__ void put4(float* p, float a, float b, float c, float d) { *reinterpret_cast<f4*>(p) = {a, b, c, d}; }
+__device__ __forceinline__ void put4(bf16_t* p, float a, float b, float c, float d) {
+  *reinterpret_cast<u2*>(p) = {(unsigned int) f32_to_bf16(a) | ((unsigned int) f32_to_bf16(b) << 16),
+      (unsigned int) f32_to_bf16(c) | ((unsigned int) f32_to_bf16(d) << 16)};
+}
+
 // §2.2 + §3.1, grid-native frames: interleaved RGB bytes [B, Gh, Gw, 3] → x = (v/255 − 0.5)/0.5 → patches [M, K],
-// each 14×14 patch flattened channel-major (c, py, px), patches row-major (pr·Wp + pc). One thread per value.
-template <typename T>
-__device__ void patch_u8(const unsigned char* __restrict__ rgb, T* __restrict__ out, int b, int gh, int gw, int p) {
-  int wp = gw / p, np = (gh / p) * wp, k = 3 * p * p;
-  long long total = (long long) b * np * k;
-  for (long long e = thread_index(); e < total; e += thread_count()) {
-    int col = (int) (e % k);
-    long long row = e / k;
-    int f = (int) (row / np), pi = (int) (row % np);
-    int ch = col / (p * p), rem = col % (p * p);
-    int y = (pi / wp) * p + rem / p, x = (pi % wp) * p + rem % p;
-    float v = (float) rgb[(((long long) f * gh + y) * gw + x) * 3 + ch];
-    put(out + e, (v / 255.0f - 0.5f) / 0.5f);
+// each 14×14 patch flattened channel-major (c, py, px), patches row-major (pr·Wp + pc), rows ldk ≥ K apart with
+// columns K … ldk−1 zero (ldk a multiple of 8 keeps bf16 rows 16-byte aligned for cuBLAS's tensor-core kernels).
+// One thread per pixel: a warp reads consecutive pixels of one image row (coalesced) and writes runs of p values;
+// the thread of a patch's first pixel also writes the patch's padding.
+template <typename T, typename I>
+__device__ void patch_u8_at(const unsigned char* __restrict__ rgb, T* __restrict__ out, int gh, int gw, int p, int ldk,
+    I total) {
+  int wp = gw / p, np = (gh / p) * wp, pp = p * p;
+  for (I e = (I) thread_index(); e < total; e += (I) thread_count()) {
+    I fy = e / gw;
+    int x = (int) (e - fy * gw), f = (int) (fy / gh), y = (int) (fy - (I) f * gh);
+    int pr = y / p, py = y - pr * p, pc = x / p, px = x - pc * p;
+    long long row = (long long) f * np + pr * wp + pc;
+    const unsigned char* src = rgb + (long long) e * 3;
+    T* dst = out + row * ldk + py * p + px;
+    for (int ch = 0; ch < 3; ch++) put(dst + ch * pp, ((float) src[ch] / 255.0f - 0.5f) / 0.5f);
+    if (px == 0 && py == 0) for (int j = 3 * pp; j < ldk; j++) put(out + row * ldk + j, 0.0f);
   }
 }
 
-// §3.1 for frames already preprocessed on the host (resized, padded, normalised): pixels [B, 3, Gh, Gw] → [M, K].
 template <typename T>
-__device__ void patch_pix(const float* __restrict__ pix, T* __restrict__ out, int b, int gh, int gw, int p) {
-  int wp = gw / p, np = (gh / p) * wp, k = 3 * p * p;
-  long long total = (long long) b * np * k;
-  for (long long e = thread_index(); e < total; e += thread_count()) {
-    int col = (int) (e % k);
-    long long row = e / k;
-    int f = (int) (row / np), pi = (int) (row % np);
-    int ch = col / (p * p), rem = col % (p * p);
-    int y = (pi / wp) * p + rem / p, x = (pi % wp) * p + rem % p;
-    put(out + e, pix[(((long long) f * 3 + ch) * gh + y) * gw + x]);
+__device__ void patch_u8(const unsigned char* __restrict__ rgb, T* __restrict__ out, int b, int gh, int gw, int p,
+    int ldk) {
+  long long total = (long long) b * gh * gw;
+  if (SMALL(total)) patch_u8_at<T, int>(rgb, out, gh, gw, p, ldk, (int) total);
+  else patch_u8_at<T, long long>(rgb, out, gh, gw, p, ldk, total);
+}
+
+// §3.1 for frames already preprocessed on the host (resized, padded, normalised): pixels [B, 3, Gh, Gw] → [M, K]
+// (rows ldk apart). Threads and padding as patch_u8.
+template <typename T, typename I>
+__device__ void patch_pix_at(const float* __restrict__ pix, T* __restrict__ out, int gh, int gw, int p, int ldk,
+    I total) {
+  int wp = gw / p, np = (gh / p) * wp, pp = p * p;
+  for (I e = (I) thread_index(); e < total; e += (I) thread_count()) {
+    I fy = e / gw;
+    int x = (int) (e - fy * gw), f = (int) (fy / gh), y = (int) (fy - (I) f * gh);
+    int pr = y / p, py = y - pr * p, pc = x / p, px = x - pc * p;
+    long long row = (long long) f * np + pr * wp + pc, plane = (long long) gh * gw;
+    const float* src = pix + (long long) f * 3 * plane + (long long) y * gw + x;
+    T* dst = out + row * ldk + py * p + px;
+    for (int ch = 0; ch < 3; ch++) put(dst + ch * pp, src[ch * plane]);
+    if (px == 0 && py == 0) for (int j = 3 * pp; j < ldk; j++) put(out + row * ldk + j, 0.0f);
   }
+}
+
+template <typename T>
+__device__ void patch_pix(const float* __restrict__ pix, T* __restrict__ out, int b, int gh, int gw, int p, int ldk) {
+  long long total = (long long) b * gh * gw;
+  if (SMALL(total)) patch_pix_at<T, int>(pix, out, gh, gw, p, ldk, (int) total);
+  else patch_pix_at<T, long long>(pix, out, gh, gw, p, ldk, total);
 }
 
 // In place on x [M, C]: x = (x + bias) + pos[row mod P] — the linear's bias, then the fixed 2-D sin-cos (§3.1, §3.4).
 // bias may be null.
+template <typename I>
+__device__ void add_bias_pos_at(float* __restrict__ x, const float* __restrict__ bias, const float* __restrict__ pos,
+    int np, int c, I total) {
+  for (I e = (I) thread_index(); e < total; e += (I) thread_count()) {
+    I row = e / c;
+    int col = (int) (e - row * c);
+    float v = x[e];
+    if (bias) v += bias[col];
+    x[e] = v + pos[(long long) (row % np) * c + col];
+  }
+}
+
 extern "C" __global__ void add_bias_pos(float* __restrict__ x, const float* __restrict__ bias,
     const float* __restrict__ pos, int m, int np, int c) {
   long long total = (long long) m * c;
-  for (long long e = thread_index(); e < total; e += thread_count()) {
-    int col = (int) (e % c);
-    long long row = e / c;
-    float v = x[e];
-    if (bias) v += bias[col];
-    x[e] = v + pos[(row % np) * c + col];
-  }
+  if (SMALL(total)) add_bias_pos_at<int>(x, bias, pos, np, c, (int) total);
+  else add_bias_pos_at<long long>(x, bias, pos, np, c, total);
 }
 
 // The residual add and pre-norm of §3.2, one warp per row: when res is non-null, x ← x + (res + rbias) (rbias may be
@@ -104,16 +146,15 @@ __device__ void residual_rmsnorm(float* __restrict__ x, const float* __restrict_
 // In place on qkv [M, 3C] (q | k | v, heads of D = 64 inside each): adds the q/k/v biases, then rotates q and k by
 // the 2-D RoPE of the row's patch (§3.3: rotate-half, channel j pairs with j+32; cos/sin [P, 32]). One thread per
 // (row, head, j < 32). __fmul_rn keeps the products unfused, as the CPU computes a·cos − b·sin.
-extern "C" __global__ void qkv_bias_rope(float* __restrict__ qkv, const float* __restrict__ bias,
-    const float* __restrict__ cosv, const float* __restrict__ sinv, int m, int np, int heads) {
+template <typename I>
+__device__ void qkv_bias_rope_at(float* __restrict__ qkv, const float* __restrict__ bias,
+    const float* __restrict__ cosv, const float* __restrict__ sinv, int np, int heads, I total) {
   int c = heads * 64;
-  long long total = (long long) m * heads * 32;
-  for (long long e = thread_index(); e < total; e += thread_count()) {
-    int j = (int) (e % 32), h = (int) ((e / 32) % heads);
-    long long r = e / (32LL * heads);
-    int pi = (int) (r % np);
+  for (I e = (I) thread_index(); e < total; e += (I) thread_count()) {
+    I jh = e >> 5, r = jh / heads;
+    int j = (int) (e & 31), h = (int) (jh - r * heads), pi = (int) (r % np);
     float cs = cosv[pi * 32 + j], sn = sinv[pi * 32 + j];
-    float* row = qkv + r * 3 * c;
+    float* row = qkv + (long long) r * 3 * c;
     for (int part = 0; part < 2; part++) {
       int o = part * c + h * 64 + j;
       float a = row[o] + bias[o], bb = row[o + 32] + bias[o + 32];
@@ -124,6 +165,13 @@ extern "C" __global__ void qkv_bias_rope(float* __restrict__ qkv, const float* _
     row[o] += bias[o];
     row[o + 32] += bias[o + 32];
   }
+}
+
+extern "C" __global__ void qkv_bias_rope(float* __restrict__ qkv, const float* __restrict__ bias,
+    const float* __restrict__ cosv, const float* __restrict__ sinv, int m, int np, int heads) {
+  long long total = (long long) m * heads * 32;
+  if (SMALL(total)) qkv_bias_rope_at<int>(qkv, bias, cosv, sinv, np, heads, (int) total);
+  else qkv_bias_rope_at<long long>(qkv, bias, cosv, sinv, np, heads, total);
 }
 
 #define ATT_TILE 64
@@ -295,43 +343,61 @@ __device__ void attention_combine(const float* __restrict__ part_o, const float*
   }
 }
 
-// SwiGLU (§3.2): gu [M, 2F] holds gate | up (one GEMM with the two weights stacked); h [M, F] = silu(gate)·up,
-// silu(g) = g / (1 + e^−g) as ReferenceKernels computes it.
+// SwiGLU (§3.2): gu [M, 2F] holds gate | up (one GEMM with the two weights stacked), stored as T like the output
+// (a bf16 GEMM writes bf16, halving this kernel's reads); h [M, F] = silu(gate)·up in f32, silu(g) = g / (1 + e^−g)
+// as ReferenceKernels computes it.
+__device__ __forceinline__ float get(const float* p) { return *p; }
+__device__ __forceinline__ float get(const bf16_t* p) { return __uint_as_float(((unsigned int) *p) << 16); }
+
+// Four consecutive values at p (16-byte aligned for float, 8 for bf16).
+__device__ __forceinline__ f4 get4(const float* p) { return *reinterpret_cast<const f4*>(p); }
+__device__ __forceinline__ f4 get4(const bf16_t* p) {
+  u2 w = *reinterpret_cast<const u2*>(p);
+  return {__uint_as_float(w.x << 16), __uint_as_float(w.x & 0xffff0000u), __uint_as_float(w.y << 16),
+      __uint_as_float(w.y & 0xffff0000u)};
+}
+
 template <typename T>
-__device__ void swiglu(const float* __restrict__ gu, T* __restrict__ hout, int m, int f) {
+__device__ void swiglu(const T* __restrict__ gu, T* __restrict__ hout, int m, int f) {
   long long total = (long long) m * f;
-  if (total <= (1LL << 30)) {                   // 32-bit index arithmetic: 64-bit division dominated this kernel
-    int tot = (int) total, step = (int) thread_count();
+  if (f % 4 == 0 && SMALL(total)) {             // four columns per thread, 16-byte loads (the host launches total/4)
+    int f4n = f / 4, tot = (int) (total / 4), step = (int) thread_count();
     for (int e = (int) thread_index(); e < tot; e += step) {
-      int r = e / f, col = e - r * f;
-      const float* row = gu + (long long) r * 2 * f;
-      float g = row[col], u = row[f + col];
-      put(hout + e, g / (1.0f + expf(-g)) * u);
+      int r = e / f4n, col = (e - r * f4n) * 4;
+      const T* row = gu + (long long) r * 2 * f;
+      f4 g = get4(row + col), u = get4(row + f + col);
+      put4(hout + (long long) r * f + col, g.x / (1.0f + expf(-g.x)) * u.x, g.y / (1.0f + expf(-g.y)) * u.y,
+          g.z / (1.0f + expf(-g.z)) * u.z, g.w / (1.0f + expf(-g.w)) * u.w);
     }
     return;
   }
   for (long long e = thread_index(); e < total; e += thread_count()) {
     long long r = e / f;
     int col = (int) (e % f);
-    float g = gu[r * 2 * f + col], u = gu[r * 2 * f + f + col];
+    float g = get(gu + r * 2 * f + col), u = get(gu + r * 2 * f + f + col);
     put(hout + e, g / (1.0f + expf(-g)) * u);
   }
 }
 
 // §3.4 unfold: final-normed patches x [B·P, C] → u [B·n, U]; merged token (r, c) concatenates the merge×merge patches
 // (merge·r + ki, merge·c + kj) channel-major, feature ch·merge² + ki·merge + kj (the order of F.unfold).
-template <typename T>
-__device__ void unfold(const float* __restrict__ x, T* __restrict__ u, int b, int hp, int wp, int c, int k) {
+template <typename T, typename I>
+__device__ void unfold_at(const float* __restrict__ x, T* __restrict__ u, int hp, int wp, int c, int k, I total) {
   int nw = wp / k, n = (hp / k) * nw, kk = k * k, uw = c * kk, np = hp * wp;
-  long long total = (long long) b * n * uw;
-  for (long long e = thread_index(); e < total; e += thread_count()) {
-    int col = (int) (e % uw);
-    long long row = e / uw;
-    int f = (int) (row / n), t = (int) (row % n);
+  for (I e = (I) thread_index(); e < total; e += (I) thread_count()) {
+    I row = e / uw;
+    int col = (int) (e - row * uw), f = (int) (row / n), t = (int) (row - (I) f * n);
     int ch = col / kk, rem = col % kk;
     int pr = (t / nw) * k + rem / k, pc = (t % nw) * k + rem % k;
     put(u + e, x[((long long) f * np + pr * wp + pc) * c + ch]);
   }
+}
+
+template <typename T>
+__device__ void unfold(const float* __restrict__ x, T* __restrict__ u, int b, int hp, int wp, int c, int k) {
+  long long total = (long long) b * (hp / k) * (wp / k) * c * k * k;
+  if (SMALL(total)) unfold_at<T, int>(x, u, hp, wp, c, k, (int) total);
+  else unfold_at<T, long long>(x, u, hp, wp, c, k, total);
 }
 
 // fc1's bias and the exact GELU of §3.4, 0.5·x·(1 + erf(x/√2)), in double and rounded to f32 as tensor's Erf.gelu.
@@ -357,11 +423,12 @@ extern "C" __global__ void image_block_embed(const float* __restrict__ rows, con
 }
 
 #define INSTANCES(T, SUFFIX)                                                                                         \
-  extern "C" __global__ void patch_u8_##SUFFIX(const unsigned char* rgb, T* out, int b, int gh, int gw, int p) {   \
-    patch_u8<T>(rgb, out, b, gh, gw, p);                                                                            \
+  extern "C" __global__ void patch_u8_##SUFFIX(const unsigned char* rgb, T* out, int b, int gh, int gw, int p,     \
+      int ldk) {                                                                                                    \
+    patch_u8<T>(rgb, out, b, gh, gw, p, ldk);                                                                       \
   }                                                                                                                 \
-  extern "C" __global__ void patch_pix_##SUFFIX(const float* pix, T* out, int b, int gh, int gw, int p) {          \
-    patch_pix<T>(pix, out, b, gh, gw, p);                                                                           \
+  extern "C" __global__ void patch_pix_##SUFFIX(const float* pix, T* out, int b, int gh, int gw, int p, int ldk) {  \
+    patch_pix<T>(pix, out, b, gh, gw, p, ldk);                                                                      \
   }                                                                                                                 \
   extern "C" __global__ void residual_rmsnorm_##SUFFIX(float* x, const float* res, const float* rbias,              \
       const float* w, T* y, int m, int c, float eps) {                                                              \
@@ -375,7 +442,7 @@ extern "C" __global__ void image_block_embed(const float* __restrict__ rows, con
       int heads, int np, int splits) {                                                                              \
     attention_combine<T>(part_o, part_ml, out, b, heads, np, splits);                                               \
   }                                                                                                                 \
-  extern "C" __global__ void swiglu_##SUFFIX(const float* gu, T* hout, int m, int f) { swiglu<T>(gu, hout, m, f); } \
+  extern "C" __global__ void swiglu_##SUFFIX(const T* gu, T* hout, int m, int f) { swiglu<T>(gu, hout, m, f); }     \
   extern "C" __global__ void unfold_##SUFFIX(const float* x, T* u, int b, int hp, int wp, int c, int k) {          \
     unfold<T>(x, u, b, hp, wp, c, k);                                                                               \
   }                                                                                                                 \

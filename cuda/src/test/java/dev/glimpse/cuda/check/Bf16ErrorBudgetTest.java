@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Grounds the documented bf16 tolerance without a GPU: the CPU encoder with every GEMM input (activations; the
- * shipped weights already are bf16 values) rounded to bf16, as the CUDA bf16 path stores them, against the f32 CPU
+ * shipped weights already are bf16 values) and the SwiGLU's gate and up (the bf16 gate/up GEMM writes them as bf16)
+ * rounded to bf16, as the CUDA bf16 path stores them, against the f32 CPU
  * encoder on the shipped model at 756² and 1008×588. The measured error must leave the GPU at least half the
  * tolerance {@link EncoderChecks#BF16} for its own summation order.
  */
@@ -49,7 +50,13 @@ class Bf16ErrorBudgetTest {
     public void softmaxRows(float[] x, int off, int rows, int n) { k.softmaxRows(x, off, rows, n); }
 
     @Override
-    public void swiglu(float[] out, float[] gate, float[] up, int n) { k.swiglu(out, gate, up, n); }
+    public void swiglu(float[] out, float[] gate, float[] up, int n) { k.swiglu(out, round(gate, n), round(up, n), n); }
+
+    private static float[] round(float[] v, int n) {
+      float[] r = new float[n];
+      for (int i = 0; i < n; i++) r[i] = DType.bf16ToFloat(DType.floatToBf16(v[i]));
+      return r;
+    }
 
     @Override
     public void gelu(float[] x, int n) { k.gelu(x, n); }

@@ -108,7 +108,7 @@ class FakeCudaStackTest {
       assertTrue(t.graph() && t.wallMs().length == 2 && t.gpuMs()[0] >= 0, "timed runs use the graph");
       assertTrue(t.pinnedWallMs()[0] > 0 && t.pinnedWallMs()[0] <= t.wallMs()[0], "from pinned memory is part of the whole");
       java.util.Map<String, Double> stages = gpu.stageMillis(a, 1, 168, 84);
-      assertTrue(stages.keySet().containsAll(List.of("upload", "patch embed", "GEMM qkv", "attention windowed",
+      assertTrue(stages.keySet().containsAll(List.of("upload", "patches", "patch embed", "GEMM qkv", "attention windowed",
           "attention global", "swiglu", "aligner", "download")), stages.toString());
       List<VisionEncoder.Encoded> both = gpu.encodeBatch(List.of(a, b), 84, 168);
       assertTrue(CheckReport.relError(both.get(0).rows(), eager) <= 1e-6);
