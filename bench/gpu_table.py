@@ -77,6 +77,16 @@ def main(out: str) -> int:
             print(f"goal (batch 1, {prec}): java-cuda / torch eager = {ratio:.3f} (goal <= 0.25): {'MET' if ratio <= 0.25 else 'NOT MET'}")
         else:
             print(f"goal (batch 1, {prec}): not measurable (java-cuda {'ok' if j else 'missing'}, torch eager {'ok' if base else 'missing'})")
+    batched = [r for r in rows if "frames_per_s" in r and r.get("batch", 1) > 1]
+    if batched:
+        best = max(batched, key=lambda r: r["frames_per_s"])
+        torch_best = max((r for r in batched if r.get("impl", "").startswith("torch")), key=lambda r: r["frames_per_s"],
+                         default=None)
+        peer = (f"; best PyTorch: {torch_best['impl']} {torch_best['precision']} batch {torch_best['batch']}, "
+                f"{torch_best['frames_per_s']:.0f}") if torch_best else "; no PyTorch result"
+        met = best.get("impl") == "java-cuda" and torch_best is not None
+        print(f"goal (the most frames/s batched): {best['impl']} {best['precision']} batch {best['batch']}, "
+              f"{best['frames_per_s']:.0f} frames/s{peer}: {'MET' if met else 'NOT MET' if torch_best else 'not measurable'}")
     print("=" * 100)
     return 0
 
