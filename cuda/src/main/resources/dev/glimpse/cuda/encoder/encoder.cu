@@ -41,58 +41,36 @@ __device__ __forceinline__ void put4(bf16_t* p, float a, float b, float c, float
       (unsigned int) f32_to_bf16(c) | ((unsigned int) f32_to_bf16(d) << 16)};
 }
 
-// §2.2 + §3.1, grid-native frames: interleaved RGB bytes [B, Gh, Gw, 3] → x = (v/255 − 0.5)/0.5 → patches [M, K],
-// each 14×14 patch flattened channel-major (c, py, px), patches row-major (pr·Wp + pc), rows ldk ≥ K apart with
-// columns K … ldk−1 zero (ldk a multiple of 8 keeps bf16 rows 16-byte aligned for cuBLAS's tensor-core kernels).
-// One thread per pixel: a warp reads consecutive pixels of one image row (coalesced) and writes runs of p values;
-// the thread of a patch's first pixel also writes the patch's padding.
-template <typename T, typename I>
-__device__ void patch_u8_at(const unsigned char* __restrict__ rgb, T* __restrict__ out, int gh, int gw, int p, int ldk,
-    I total) {
+// §2.2 + §3.1: frames → patches [M, K], each 14×14 patch flattened channel-major (c, py, px), patches row-major
+// (pr·Wp + pc), rows ldk ≥ K apart with columns K … ldk−1 zero (ldk a multiple of 8 keeps bf16 rows 16-byte aligned
+// for cuBLAS's tensor-core kernels). The frames are grid-native interleaved RGB bytes [B, Gh, Gw, 3] (U8: normalised
+// here, x = (v/255 − 0.5)/0.5), or pixels already preprocessed on the host (resized, padded, normalised)
+// [B, 3, Gh, Gw]. One thread per pixel: a warp reads consecutive pixels of one image row (coalesced) and writes runs
+// of p values; the thread of a patch's first pixel also writes the patch's padding.
+template <typename T, typename I, bool U8>
+__device__ void patch_at(const void* __restrict__ in, T* __restrict__ out, int gh, int gw, int p, int ldk, I total) {
   int wp = gw / p, np = (gh / p) * wp, pp = p * p;
+  long long plane = (long long) gh * gw;
   for (I e = (I) thread_index(); e < total; e += (I) thread_count()) {
     I fy = e / gw;
     int x = (int) (e - fy * gw), f = (int) (fy / gh), y = (int) (fy - (I) f * gh);
     int pr = y / p, py = y - pr * p, pc = x / p, px = x - pc * p;
     long long row = (long long) f * np + pr * wp + pc;
-    const unsigned char* src = rgb + (long long) e * 3;
     T* dst = out + row * ldk + py * p + px;
-    for (int ch = 0; ch < 3; ch++) put(dst + ch * pp, ((float) src[ch] / 255.0f - 0.5f) / 0.5f);
+    for (int ch = 0; ch < 3; ch++) {
+      float v = U8 ? ((float) static_cast<const unsigned char*>(in)[(long long) e * 3 + ch] / 255.0f - 0.5f) / 0.5f
+                   : static_cast<const float*>(in)[((long long) f * 3 + ch) * plane + (long long) y * gw + x];
+      put(dst + ch * pp, v);
+    }
     if (px == 0 && py == 0) for (int j = 3 * pp; j < ldk; j++) put(out + row * ldk + j, 0.0f);
   }
 }
 
-template <typename T>
-__device__ void patch_u8(const unsigned char* __restrict__ rgb, T* __restrict__ out, int b, int gh, int gw, int p,
-    int ldk) {
+template <typename T, bool U8>
+__device__ void patches(const void* __restrict__ in, T* __restrict__ out, int b, int gh, int gw, int p, int ldk) {
   long long total = (long long) b * gh * gw;
-  if (SMALL(total)) patch_u8_at<T, int>(rgb, out, gh, gw, p, ldk, (int) total);
-  else patch_u8_at<T, long long>(rgb, out, gh, gw, p, ldk, total);
-}
-
-// §3.1 for frames already preprocessed on the host (resized, padded, normalised): pixels [B, 3, Gh, Gw] → [M, K]
-// (rows ldk apart). Threads and padding as patch_u8.
-template <typename T, typename I>
-__device__ void patch_pix_at(const float* __restrict__ pix, T* __restrict__ out, int gh, int gw, int p, int ldk,
-    I total) {
-  int wp = gw / p, np = (gh / p) * wp, pp = p * p;
-  for (I e = (I) thread_index(); e < total; e += (I) thread_count()) {
-    I fy = e / gw;
-    int x = (int) (e - fy * gw), f = (int) (fy / gh), y = (int) (fy - (I) f * gh);
-    int pr = y / p, py = y - pr * p, pc = x / p, px = x - pc * p;
-    long long row = (long long) f * np + pr * wp + pc, plane = (long long) gh * gw;
-    const float* src = pix + (long long) f * 3 * plane + (long long) y * gw + x;
-    T* dst = out + row * ldk + py * p + px;
-    for (int ch = 0; ch < 3; ch++) put(dst + ch * pp, src[ch * plane]);
-    if (px == 0 && py == 0) for (int j = 3 * pp; j < ldk; j++) put(out + row * ldk + j, 0.0f);
-  }
-}
-
-template <typename T>
-__device__ void patch_pix(const float* __restrict__ pix, T* __restrict__ out, int b, int gh, int gw, int p, int ldk) {
-  long long total = (long long) b * gh * gw;
-  if (SMALL(total)) patch_pix_at<T, int>(pix, out, gh, gw, p, ldk, (int) total);
-  else patch_pix_at<T, long long>(pix, out, gh, gw, p, ldk, total);
+  if (SMALL(total)) patch_at<T, int, U8>(in, out, gh, gw, p, ldk, (int) total);
+  else patch_at<T, long long, U8>(in, out, gh, gw, p, ldk, total);
 }
 
 // In place on x [M, C]: x = (x + bias) + pos[row mod P] — the linear's bias, then the fixed 2-D sin-cos (§3.1, §3.4).
@@ -425,10 +403,10 @@ extern "C" __global__ void image_block_embed(const float* __restrict__ rows, con
 #define INSTANCES(T, SUFFIX)                                                                                         \
   extern "C" __global__ void patch_u8_##SUFFIX(const unsigned char* rgb, T* out, int b, int gh, int gw, int p,     \
       int ldk) {                                                                                                    \
-    patch_u8<T>(rgb, out, b, gh, gw, p, ldk);                                                                       \
+    patches<T, true>(rgb, out, b, gh, gw, p, ldk);                                                                  \
   }                                                                                                                 \
   extern "C" __global__ void patch_pix_##SUFFIX(const float* pix, T* out, int b, int gh, int gw, int p, int ldk) {  \
-    patch_pix<T>(pix, out, b, gh, gw, p, ldk);                                                                      \
+    patches<T, false>(pix, out, b, gh, gw, p, ldk);                                                                 \
   }                                                                                                                 \
   extern "C" __global__ void residual_rmsnorm_##SUFFIX(float* x, const float* res, const float* rbias,              \
       const float* w, T* y, int m, int c, float eps) {                                                              \
