@@ -50,7 +50,7 @@ final class EncodePlan implements AutoCloseable {
   final int splits;               // key splits of global attention (EncoderKernels.keySplits)
   final DeviceBuffer partO;       // [splits, B·H·P, 64] partial outputs (null when splits = 1)
   final DeviceBuffer partMl;      // [splits, B·H·P, 2] partial max and sum
-  final DeviceBuffer packed;      // bf16: q, k, vᵀ [B·H, Pp, 64] each for tensor-core global attention; else null
+  final DeviceBuffer packed;      // q, k, vᵀ [B·H, Pp, 64] bf16 each for tensor-core global attention; else null
   final PinnedBuffer hostIn, hostOut;
   CudaGraph graph;
   String graphFailure;
@@ -93,7 +93,7 @@ final class EncodePlan implements AutoCloseable {
       splits = kernels.keySplits(p, b, cfg.heads(), np, multiprocessors);
       partO = splits > 1 ? alloc(driver, 4L * splits * b * cfg.heads() * np * 64) : null;
       partMl = splits > 1 ? alloc(driver, 4L * splits * b * cfg.heads() * np * 2) : null;
-      packed = p == Precision.BF16 ? alloc(driver, EncoderKernels.packedBytes(b, cfg.heads(), np)) : null;
+      packed = kernels.globalOnTensorCores(p) ? alloc(driver, EncoderKernels.packedBytes(b, cfg.heads(), np)) : null;
       pin = new PinnedBuffer(driver, inBytes);
       pout = new PinnedBuffer(driver, outBytes);
     } catch (RuntimeException ex) {

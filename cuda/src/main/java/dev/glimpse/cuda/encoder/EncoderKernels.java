@@ -163,7 +163,7 @@ public final class EncoderKernels {
       throw new IllegalArgumentException("attention: this kernel cannot add the biases and RoPE (see fusesRope)");
     }
     int gy = win > 0 ? (hp / win) * (wp / win) : splits;
-    boolean tc = tensorCore != null && out == Precision.BF16;
+    boolean tc = globalOnTensorCores(out);
     float log2Scale = (float) (scale / Math.log(2.0));   // the tensor-core kernels' softmax runs in base 2
     if (tc && win > 0 && win * win <= ATTENTION_TILE) {
       tensorCore.kernel("attention_tc_bf16").launch(s, 1, gy, b * heads, 128, 0, qkv, o, hp, wp, heads, win, log2Scale,
@@ -193,8 +193,11 @@ public final class EncoderKernels {
    * QKV biases and RoPE themselves (so the caller skips {@link #qkvBiasRope}).
    */
   public boolean fusesRope(Precision out, int win) {
-    return tensorCore != null && out == Precision.BF16 && (win == 0 || win * win <= ATTENTION_TILE);
+    return globalOnTensorCores(out) && (win == 0 || win * win <= ATTENTION_TILE);
   }
+
+  /** Whether global attention in this storage runs on the tensor-core (flash) kernels, which need the packed buffer. */
+  public boolean globalOnTensorCores(Precision out) { return tensorCore != null && out == Precision.BF16; }
 
   /** P padded for the pack of the tensor-core global attention. */
   static int paddedTokens(int np) { return (np + FLASH_PAD - 1) / FLASH_PAD * FLASH_PAD; }
@@ -208,7 +211,7 @@ public final class EncoderKernels {
    * has it) has its own query tile and CTAs per SM; the CUDA-core kernel 64 and 2.
    */
   public int keySplits(Precision p, int b, int heads, int n, int multiprocessors) {
-    boolean flash = tensorCore != null && p == Precision.BF16;
+    boolean flash = globalOnTensorCores(p);
     int tiles = (n + ATTENTION_TILE - 1) / ATTENTION_TILE;
     int queryTile = flash ? FLASH_QUERY_TILE : ATTENTION_TILE, perSm = flash ? FLASH_CTAS_PER_SM : 2;
     long ctas = (long) b * heads * ((n + queryTile - 1) / queryTile);
