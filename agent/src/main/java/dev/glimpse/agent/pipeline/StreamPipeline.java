@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * One stream, end to end (issue 8): ingest ({@link FrameStream}, frames decoded on the stream's own thread) → the
  * {@link EngineWorker} (encode into the stream's context, standing queries due on this frame) → one tracker per
  * query → listeners. Runs on one Vert.x context and never blocks it: the engine's result comes back with
- * {@code runOnContext}. Exactly one frame per stream is with the engine at a time; the stream is paused meanwhile,
+ * {@code runOnContext}, and the boxes' colour histograms (pixel reads) are computed on a Vert.x worker thread. Exactly one frame per stream is with the engine at a time; the stream is paused meanwhile,
  * so a {@code latest} mailbox drops (and counts) stale frames live, and an {@code all} mailbox holds the decoder back
  * in replays. Tracker ids come from an injected {@link IdSource} so a replay is deterministic.
  */
@@ -125,17 +125,39 @@ public final class StreamPipeline {
     String frameId = frame.frameId();
     inFlight++;
     worker.submit(frame, due).whenComplete((r, e) -> context.runOnContext(v -> {
-      inFlight--;
       if (e != null) {
-        failed.incrementAndGet();                                  // counted; the stream goes on
-        System.getLogger(StreamPipeline.class.getName()).log(System.Logger.Level.WARNING,
-            "stream " + config.id() + ": engine failed on frame " + frame.sequence() + ": " + e.getMessage());
-      } else {
-        publish(r, stamp, frameId);
+        finished(frame, e);
+        return;
       }
-      if (ended) finishIfIdle();
-      else stream.fetch(1);
+      // The histograms read pixels (up to 2 × 1024 per box): on a worker thread, in frame order (ordered), since the
+      // engine thread is the pipeline's bottleneck and the event loop must not wait on them.
+      context.executeBlocking(() -> frameDetections(r), true).onComplete(ar -> {
+        if (ar.succeeded()) publish(r, stamp, frameId, ar.result());
+        finished(frame, ar.cause());
+      });
     }));
+  }
+
+  /** On the event loop, once a frame is published or has failed: counts a failure, then asks for the next frame. */
+  private void finished(Frame frame, Throwable e) {
+    inFlight--;
+    if (e != null) {
+      failed.incrementAndGet();                                    // counted; the stream goes on
+      System.getLogger(StreamPipeline.class.getName()).log(System.Logger.Level.WARNING,
+          "stream " + config.id() + ": frame " + frame.sequence() + " dropped, its processing failed: " + e.getMessage());
+    }
+    if (ended) finishIfIdle();
+    else stream.fetch(1);
+  }
+
+  /** Per standing query answered on this frame: its latest-frame detections, boxes with their appearance. */
+  private Map<String, List<Detection>> frameDetections(FrameResult r) {
+    Map<String, List<Detection>> out = new HashMap<>();
+    for (StandingQuery q : queries) {
+      Answer a = r.answers().get(q.query().text());
+      if (a != null) out.put(q.query().text(), withAppearances(a.detections().stream().filter(d -> d.frameOffset() == 0).toList(), r));
+    }
+    return out;
   }
 
   /**
@@ -144,14 +166,13 @@ public final class StreamPipeline {
    * mailbox get wall stamps milliseconds apart and later ones seconds apart while the engine works, which would make
    * the tracker's clock race and expire every track.
    */
-  private void publish(FrameResult r, Stamp stamp, String frameId) {
+  private void publish(FrameResult r, Stamp stamp, String frameId, Map<String, List<Detection>> detections) {
     processed.incrementAndGet();
     for (PipelineListener l : listeners) l.onFrame(config.id(), r);
     for (StandingQuery q : queries) {
-      Answer a = r.answers().get(q.query().text());
-      if (a == null) continue;
-      Detections dets = new Detections(config.id(), r.sequence(), stamp, frameId, r.width(), r.height(),
-          withAppearances(a.detections().stream().filter(d -> d.frameOffset() == 0).toList(), r));
+      List<Detection> items = detections.get(q.query().text());
+      if (items == null) continue;
+      Detections dets = new Detections(config.id(), r.sequence(), stamp, frameId, r.width(), r.height(), items);
       List<Track> tracks = trackers.get(q.query().text()).update(onMediaClock(dets, r.ptsMicros()));
       for (PipelineListener l : listeners) l.onTracks(config.id(), q, r, dets, tracks);
     }
