@@ -163,14 +163,14 @@ public final class EncoderKernels {
       throw new IllegalArgumentException("attention: this kernel cannot add the biases and RoPE (see fusesRope)");
     }
     int gy = win > 0 ? (hp / win) * (wp / win) : splits;
-    boolean tc = globalOnTensorCores(out);
+    boolean tc = fusesRope(out, win);                    // on the tensor-core kernels
     float log2Scale = (float) (scale / Math.log(2.0));   // the tensor-core kernels' softmax runs in base 2
-    if (tc && win > 0 && win * win <= ATTENTION_TILE) {
+    if (tc && win > 0) {
       tensorCore.kernel("attention_tc_bf16").launch(s, 1, gy, b * heads, 128, 0, qkv, o, hp, wp, heads, win, log2Scale,
           bias, cos, sin);
       return;
     }
-    if (tc && win == 0) {
+    if (tc) {
       if (packed == 0) throw new IllegalArgumentException("attention: tensor-core global attention needs the packed buffer");
       int pp = paddedTokens(n);
       long per = (long) b * heads * pp * 64 * 2;                    // bytes of each of q, k, vᵀ

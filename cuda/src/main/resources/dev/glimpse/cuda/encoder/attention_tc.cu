@@ -8,9 +8,11 @@
 // - windows (attention_tc_bf16): one CTA of 4 warps per (frame, head, window); its ≤ 64 tokens are one tile, read
 //   from the f32 qkv rows and rounded to bf16 in shared memory.
 // - global (flash_pack_bf16, then flash_tc_bf16): the pack writes q (scaled by scale·log2 e), k and vᵀ as bf16 per
-//   (frame, head), zero-padded to whole tiles, once per layer; the flash kernel gives each CTA of 8 warps 128 queries
-//   and streams 64-key tiles of k and vᵀ into shared memory with cp.async, double-buffered, so loading the next tile
-//   overlaps the products of this one. The softmax runs in base 2 (exp2 of scores already in log2 units).
+//   (frame, head), zero-padded to whole tiles, once per layer; the flash kernel gives each CTA of FL_WARPS warps
+//   16 queries each and streams 64-key tiles of k and vᵀ into shared memory with cp.async, double-buffered, so
+//   loading the next tile overlaps the products of this one.
+// Both can take the QKV GEMM's raw output and add the biases and RoPE as they load it (tc_load_qkv); both run the
+// softmax in base 2 (exp2 of scores already in log2 units).
 //
 // Inside a warp (16 queries, rows g and g+8 of its tile): S = Q·Kᵀ is 8 n-tiles of 16×8; the online softmax runs on
 // the accumulator fragments (reduced over the 4 lanes of a quad); P's fragments are repacked as the A operand of P·V
