@@ -20,7 +20,8 @@ import jdk.incubator.vector.VectorSpecies;
  * rows (decoding one token) take the dot-product kernel: 4 rows × 1 weight row per step, so each weight vector
  * loaded from the off-heap segment serves four dot products. Weights must live in a shared (or global/auto) arena:
  * the worker threads read them. Summation order differs from the reference, so results agree to a relative
- * tolerance, not bit for bit.
+ * tolerance, not bit for bit; but every run gives the same bits, whatever the JIT has compiled yet (no
+ * {@code reduceLanes(ADD)}, no {@code lanewise(EXP)}: {@link #sumLanes}, {@link #exp}).
  */
 public final class VectorKernels implements Kernels {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -83,7 +84,7 @@ public final class VectorKernels implements Kernels {
     float[] qt = new float[MR * d];                                         // [MR, D] scaled queries
     float[] st = new float[MR * NR];                                        // [MR, NR] scores, then exp
     float[] acc = new float[MR * d];                                        // [MR, D] unnormalised outputs
-    float[] mx = new float[MR], sum = new float[MR];
+    float[] mx = new float[MR], sum = new float[MR * L];                    // sum: [MR, L] lane-wise partial sums
     for (int t = t0; t < t1; t++) {
       int i0 = t * MR, rows = Math.min(MR, n - i0);
       java.util.Arrays.fill(qt, 0f);                                        // rows past n: zero queries, unused
@@ -104,10 +105,10 @@ public final class VectorKernels implements Kernels {
           FloatVector s0 = FloatVector.fromArray(S, st, r * NR), s1 = FloatVector.fromArray(S, st, r * NR + L);
           float m = Math.max(mx[r], s0.max(s1).reduceLanes(VectorOperators.MAX));
           float alpha = (float) Math.exp(mx[r] - m);                        // 0 at the first panel
-          FloatVector e0 = s0.sub(m).lanewise(VectorOperators.EXP), e1 = s1.sub(m).lanewise(VectorOperators.EXP);
+          FloatVector e0 = exp(s0.sub(m)), e1 = exp(s1.sub(m));
           e0.intoArray(st, r * NR);
           e1.intoArray(st, r * NR + L);
-          sum[r] = sum[r] * alpha + e0.add(e1).reduceLanes(VectorOperators.ADD);
+          FloatVector.fromArray(S, sum, r * L).mul(alpha).add(e0.add(e1)).intoArray(sum, r * L);
           mx[r] = m;
           if (alpha != 1f) {
             int a = r * d;
@@ -145,7 +146,7 @@ public final class VectorKernels implements Kernels {
         }
       }
       for (int r = 0; r < rows; r++) {
-        float inv = 1 / sum[r];
+        float inv = 1 / sumLanes(FloatVector.fromArray(S, sum, r * L));
         int oo = (i0 + r) * stride + off;
         for (int p = 0; p < d; p++) o[oo + p] = acc[r * d + p] * inv;
       }
@@ -294,8 +295,7 @@ public final class VectorKernels implements Kernels {
           a2 = FloatVector.fromArray(S, x, r2 + p).fma(wv, a2);
           a3 = FloatVector.fromArray(S, x, r3 + p).fma(wv, a3);
         }
-        float s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
-        float s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
+        float s0 = sumLanes(a0), s1 = sumLanes(a1), s2 = sumLanes(a2), s3 = sumLanes(a3);
         for (int p = kv; p < k; p++) {
           float wp = w.getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, (wo >> 2) + p);
           s0 += x[r0 + p] * wp;
@@ -314,7 +314,7 @@ public final class VectorKernels implements Kernels {
         for (int p = 0; p < kv; p += L) {
           a0 = FloatVector.fromArray(S, x, r0 + p).fma(FloatVector.fromMemorySegment(S, w, wo + 4L * p, ByteOrder.LITTLE_ENDIAN), a0);
         }
-        float s0 = a0.reduceLanes(VectorOperators.ADD);
+        float s0 = sumLanes(a0);
         for (int p = kv; p < k; p++) s0 += x[r0 + p] * w.getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, (wo >> 2) + p);
         out[i * n + j] = s0 + bj;
       }
@@ -333,7 +333,7 @@ public final class VectorKernels implements Kernels {
         FloatVector v = FloatVector.fromArray(S, x, o + p);
         acc = v.fma(v, acc);
       }
-      float ss = acc.reduceLanes(VectorOperators.ADD);
+      float ss = sumLanes(acc);
       for (int p = cv; p < c; p++) ss += x[o + p] * x[o + p];
       float inv = (float) (1.0 / Math.sqrt(ss / c + eps));
       for (int p = 0; p < cv; p += L) {
@@ -364,11 +364,11 @@ public final class VectorKernels implements Kernels {
     if (max == Float.NEGATIVE_INFINITY) return ReferenceKernels.expShifted(x, off, n);   // all masked: the spec's NaN
     FloatVector acc = FloatVector.zero(S);
     for (int i = 0; i < nv; i += L) {
-      FloatVector e = FloatVector.fromArray(S, x, off + i).sub(max).lanewise(VectorOperators.EXP);
+      FloatVector e = exp(FloatVector.fromArray(S, x, off + i).sub(max));
       e.intoArray(x, off + i);
       acc = acc.add(e);
     }
-    float sum = acc.reduceLanes(VectorOperators.ADD);
+    float sum = sumLanes(acc);
     for (int i = nv; i < n; i++) {
       float e = (float) Math.exp(x[off + i] - max);
       x[off + i] = e;
@@ -390,7 +390,7 @@ public final class VectorKernels implements Kernels {
     int nv = S.loopBound(n);
     for (int i = 0; i < nv; i += L) {
       FloatVector g = FloatVector.fromArray(S, gate, i);
-      FloatVector silu = g.div(g.neg().lanewise(VectorOperators.EXP).add(1f));
+      FloatVector silu = g.div(exp(g.neg()).add(1f));
       silu.mul(FloatVector.fromArray(S, up, i)).intoArray(out, i);
     }
     for (int i = nv; i < n; i++) out[i] = ReferenceKernels.silu(gate[i]) * up[i];
@@ -406,7 +406,7 @@ public final class VectorKernels implements Kernels {
     int nv = S.loopBound(n);
     FloatVector acc = FloatVector.zero(S);
     for (int i = 0; i < nv; i += L) acc = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), acc);
-    float s = acc.reduceLanes(VectorOperators.ADD);
+    float s = sumLanes(acc);
     for (int i = nv; i < n; i++) s += a[ao + i] * b[bo + i];
     return s;
   }
@@ -447,6 +447,57 @@ public final class VectorKernels implements Kernels {
       fs.add(pool.submit(() -> body.run(lo, hi)));
     }
     join(fs);
+  }
+
+
+  /**
+   * The lanes of v summed in a fixed order (even lanes, odd lanes, then the two sums). {@code reduceLanes(ADD)}
+   * leaves the order to the implementation, and HotSpot's interpreter and its C2 code use different orders, so a
+   * kernel's result depended on whether the JIT had compiled it yet: two runs of the same input differed in the last
+   * bits. Lane extraction and scalar adds are exact IEEE operations in every tier: the same bits in every run.
+   */
+  static float sumLanes(FloatVector v) {
+    float s0 = v.lane(0), s1 = v.lane(1);
+    for (int i = 2; i < L; i += 2) {
+      s0 += v.lane(i);
+      s1 += v.lane(i + 1);
+    }
+    return s0 + s1;
+  }
+
+  // exp after Cephes' expf (S. L. Moshier, Cephes Math Library, expf.c): x = n·ln 2 + r with |r| <= ln 2 / 2,
+  // e^r ~ 1 + r + r²·P(r), then scaled by 2^n through the exponent bits.
+  private static final float LOG2E = 1.44269504088896341f, LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
+  private static final float P0 = 1.9875691500e-4f, P1 = 1.3981999507e-3f, P2 = 8.3334519073e-3f;
+  private static final float P3 = 4.1665795894e-2f, P4 = 1.6666665459e-1f, P5 = 5.0000001201e-1f;
+  /** 1.5 · 2^23: t = y + ROUND holds round(y) in its low mantissa bits (|y| < 2^22). */
+  private static final float ROUND = 12582912f;
+  private static final int ROUND_BITS = 0x4B400000;
+  /** Below EXP_LO the result is 0 (e^-86.5 ~ 2.7e-38, next to the smallest normal float); above EXP_HI, +inf. */
+  static final float EXP_LO = -86.5f, EXP_HI = 88.72283f;
+
+  /**
+   * Lane-wise e^x from adds, multiplies, FMAs and bit shifts only, each an exact IEEE operation in every tier, so
+   * its bits never depend on the JIT ({@code lanewise(EXP)} is a SVML call when compiled and {@code Math.exp} per
+   * lane when interpreted, which differ in the last bit). Relative error within a few ulp of e^x for
+   * EXP_LO <= x <= EXP_HI; 0 below (e^-inf = 0: masked scores), +inf above, NaN for NaN.
+   */
+  static FloatVector exp(FloatVector x) {
+    FloatVector xc = x.max(EXP_LO).min(EXP_HI);
+    FloatVector t = xc.fma(LOG2E, ROUND);                                   // n + ROUND, n = round(x·log2 e)
+    FloatVector n = t.sub(ROUND);
+    FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), xc);
+    r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);                                                 // x − n·ln 2 in two parts
+    FloatVector p = r.fma(P0, P1);
+    p = p.fma(r, FloatVector.broadcast(S, P2));
+    p = p.fma(r, FloatVector.broadcast(S, P3));
+    p = p.fma(r, FloatVector.broadcast(S, P4));
+    p = p.fma(r, FloatVector.broadcast(S, P5));
+    FloatVector y = p.mul(r.mul(r)).add(r).add(1f);
+    // 2^n as 2^(n−1) · 2, so that n = 128 (x up to EXP_HI) keeps a finite exponent field (n − 1 + 127 <= 254)
+    FloatVector half = t.reinterpretAsInts().sub(ROUND_BITS - 126).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+    y = y.mul(half).mul(2f);
+    return y.blend(0f, x.lt(EXP_LO)).blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, EXP_HI));
   }
 
   @Override
