@@ -145,6 +145,7 @@ class Example:
 class Batch:
     frames: list[Frame] = field(default_factory=list)
     examples: list[Example] = field(default_factory=list)
+    stacked: dict | None = None        # uint8 images per size, stacked by the batch maker (evaluate.stack_images)
 
 
 def add_single(batch: Batch, frame: Frame, n_queries: int, rng: random.Random, vis: Visibility, W: int, H: int):

@@ -25,7 +25,7 @@ from . import checkpoint as ck
 from . import layout
 from .config import PRESETS
 from .data import HELDOUT_SEED_BASE, Pool, PoolSpec, SimCommand, render_fixed
-from .evaluate import encode_frames, grid_placement, run_eval
+from .evaluate import encode_frames, grid_placement, run_eval, stack_images
 from .model import Glimpse, aux_loss, lm_loss
 from .samples import Batch, Visibility, add_sequence, add_single, aux_targets, build_sequences, collate
 
@@ -106,6 +106,7 @@ class BatchMaker(threading.Thread):
     def __init__(self, pools, per_step, a, cfg, first_step, vis):
         super().__init__(daemon=True)
         self.pools, self.per_step, self.a, self.cfg, self.step, self.vis = pools, per_step, a, cfg, first_step, vis
+        self.pin = a.device.startswith("cuda")
         self.q: queue.Queue = queue.Queue(maxsize=2)
         self.error = None
         self.stop = False
@@ -140,6 +141,7 @@ class BatchMaker(threading.Thread):
             aux.append(aux_targets(fr, pl, self.vis, W, H))
         build_sequences(batch, self.cfg, grids)
         positions = {n: p.position for n, p in self.pools.items()}
+        batch.stacked = stack_images(batch.frames, sizes, pin=self.pin)
         return step, batch, sizes, aux, positions
 
     def get(self):
@@ -151,7 +153,8 @@ class BatchMaker(threading.Thread):
 
 def train_step(model, batch, sizes, aux, step, a, device, amp_dtype):
     cfg = model.cfg
-    outs, order, rows, row_offset = encode_frames(model, batch.frames, sizes, cfg, device, amp_dtype)
+    outs, order, rows, row_offset = encode_frames(model, batch.frames, sizes, cfg, device, amp_dtype,
+                                                  stacked=batch.stacked)
     rows_leaf = rows.detach().float().requires_grad_(True)
     csa_mode = "dense" if step < a.dense_steps else "sparse"
 
