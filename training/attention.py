@@ -193,6 +193,7 @@ class AttnInputs:
     csa_mode: str = "sparse"          # 'sparse' (indexer top-k) | 'dense' (all visible entries)
     want_kl: bool = False             # collect indexer KL terms
     probe: object = None              # probe(name, tensor) for fixtures
+    fused: bool = False               # core through scaled_dot_product_attention (training speed; same function)
 
 
 def visible_entries(positions: torch.Tensor, n: int, m: int) -> torch.Tensor:
@@ -259,6 +260,37 @@ class DeepseekV4Attention(nn.Module):
         probs = (full - full.max(dim=-1, keepdim=True).values).softmax(dim=-1)[..., :-1]
         return probs, torch.einsum("bhts,bsd->bhtd", probs.to(keys.dtype), keys)
 
+    def core_fused(self, q, keys, mask, raw: int, want_comp_probs: bool):
+        """core() through F.scaled_dot_product_attention, whose fused kernels keep no [B,H,T,S] tensor for the
+        backward pass. The sink is one more key: q gets a constant-1 channel, the sink key carries sinks[h] / scale
+        there (logit = sinks[h]) and its value is zero. Channels are padded by 8 and keys to a multiple of 16 (masked),
+        the alignment the fused kernels want. Returns the
+        probabilities of the compressed entries (keys raw.., [B,H,T,S-raw] float32, no gradient: the indexer KL's
+        target) when asked for, else None; and o [B,H,T,D]."""
+        B, H, T, D = q.shape
+        S = keys.shape[1]
+        scale = D ** -0.5
+        dt = q.dtype
+        pad = torch.zeros(8, dtype=dt, device=q.device)
+        qa = torch.cat([q, (pad + torch.eye(1, 8, dtype=dt, device=q.device)[0]).expand(B, H, T, 8)], -1)
+        ka = torch.cat([keys.to(dt), pad.expand(B, S, 8)], -1)                                   # [B,S,D+8]
+        sink = torch.cat([pad.new_zeros(H, D), (self.sinks / scale).to(dt)[:, None], pad.new_zeros(H, 7)], -1)
+        ka = torch.cat([ka[:, None].expand(B, H, S, D + 8), sink[None, :, None].expand(B, H, 1, D + 8)], 2)
+        extra = -(S + 1) % 16                                       # masked zero keys: S' = S + 1 + extra, 16-aligned
+        ka = torch.cat([ka, pad.new_zeros(1, 1, 1, D + 8).expand(B, H, extra, D + 8)], 2)         # [B,H,S',D+8]
+        va = torch.cat([ka[:, :, :S, :D], pad.new_zeros(1, 1, 1, D).expand(B, H, 1 + extra, D)], 2)
+        va = torch.cat([va, pad.expand(B, H, S + 1 + extra, 8)], -1)                               # [B,H,S',D+8]
+        am = torch.cat([mask, mask.new_ones(B, T, 1), mask.new_zeros(B, T, extra)], -1)[:, None]  # [B,1,T,S']
+        o = F.scaled_dot_product_attention(qa, ka, va, attn_mask=am, scale=scale)[..., :D]
+        comp = None
+        if want_comp_probs:
+            with torch.no_grad():
+                logits = (torch.einsum("bhtd,bsd->bhts", q, keys) * scale).float()
+                logits = logits.masked_fill(~mask[:, None], float("-inf"))
+                lse = torch.logaddexp(torch.logsumexp(logits, -1), self.sinks.float().view(1, H, 1))  # [B,H,T]
+                comp = (logits[..., raw:] - lse[..., None]).exp()
+        return comp, o
+
     def output(self, o, cos_t, sin_t):
         """De-rotate at the query positions, then the grouped output projection. o [B,H,T,D] -> [B,T,d]."""
         B, _, T, _ = o.shape
@@ -299,9 +331,13 @@ class DeepseekV4Attention(nn.Module):
                 sel = vis.expand(B, T, n)
             keys = torch.cat([kv, comp.to(kv.dtype)], dim=1)                               # [B,T+n,D]
             mask = torch.cat([mask, sel], dim=2)                                           # [B,T,T+n]
-        probs, o = self.core(q, keys, mask)
+        if ai.fused and ai.probe is None:
+            comp_probs, o = self.core_fused(q, keys, mask, T, self.layer_type == CSA and ai.want_kl)
+        else:
+            probs, o = self.core(q, keys, mask)
+            comp_probs = probs[..., T:]
         if self.layer_type == CSA and ai.want_kl:
-            self.kl = indexer_kl(probs[..., T:], iscores, sel)
+            self.kl = indexer_kl(comp_probs, iscores, sel)
         if ai.probe is not None and self.compressor is not None:
             ai.probe(f"{name}.compressed_attn_mass", probs[..., T:].sum(1))
         return self.output(o, cos, sin)

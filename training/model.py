@@ -64,7 +64,7 @@ class LanguageModel(nn.Module):
         return h
 
     def attn_inputs(self, span: torch.Tensor, csa_mode: str = "sparse", want_kl: bool = False,
-                    probe=None) -> AttnInputs:
+                    probe=None, fused: bool = False) -> AttnInputs:
         B, T = span.shape
         dev = span.device
         pos = torch.arange(T, device=dev)
@@ -74,7 +74,7 @@ class LanguageModel(nn.Module):
         return AttnInputs(raw_mask=causal[None] | same_span, positions=pos,
                           rope_main=rope_angles(pos, r, self.cfg.rope_theta),
                           rope_compress=rope_angles(pos, r, self.cfg.compress_rope_theta),
-                          csa_mode=csa_mode, want_kl=want_kl, probe=probe)
+                          csa_mode=csa_mode, want_kl=want_kl, probe=probe, fused=fused)
 
     def forward(self, h: torch.Tensor, ai: AttnInputs) -> torch.Tensor:
         """h [B,T,d] input embeddings -> final-normed hidden [B,T,d]."""
@@ -137,11 +137,11 @@ class Glimpse(nn.Module):
             probe("aligner.out", rows)
         return rows
 
-    def hidden(self, tokens, image_index, span, rows, csa_mode="sparse", want_kl=False, probe=None):
+    def hidden(self, tokens, image_index, span, rows, csa_mode="sparse", want_kl=False, probe=None, fused=False):
         h = self.lm.embed(tokens, image_index, rows)
         if probe is not None:
             probe("lm.embed.out", h)
-        ai = self.lm.attn_inputs(span, csa_mode, want_kl, probe)
+        ai = self.lm.attn_inputs(span, csa_mode, want_kl, probe, fused)
         return self.lm(h, ai)
 
     def logits(self, hidden: torch.Tensor) -> torch.Tensor:

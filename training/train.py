@@ -68,6 +68,9 @@ def parse_args(argv=None):
     ap.add_argument("--lm-micro", type=int, default=2 ** 25,
                     help="max B*T*T per LM micro-batch (bounds attention memory; lower it on out-of-memory)")
     ap.add_argument("--amp", default="auto", choices=["auto", "bf16", "off"])
+    ap.add_argument("--attention", default="dense", choices=["dense", "fused"],
+                    help="language-model attention in training: dense (every [B,H,T,S] tensor kept for backward) or "
+                         "fused (scaled_dot_product_attention, the sink as an extra key; the same function)")
     # logging / eval / checkpoints
     ap.add_argument("--log-every", type=int, default=20)
     ap.add_argument("--profile", type=int, default=0,
@@ -172,7 +175,8 @@ def train_step(model, batch, sizes, aux, step, a, device, amp_dtype):
     for mb in micro:
         t = collate(mb, row_offset, device)
         with torch.autocast(device_type=device.type, dtype=amp_dtype, enabled=amp_dtype is not None):
-            h = model.hidden(t["tokens"], t["image_index"], t["span"], rows_leaf, csa_mode=csa_mode, want_kl=True)
+            h = model.hidden(t["tokens"], t["image_index"], t["span"], rows_leaf, csa_mode=csa_mode, want_kl=True,
+                             fused=a.attention == "fused")
             sel = t["answer_index"]                                   # flat positions with a target, from collate
             logits = model.logits(h.reshape(-1, h.shape[-1]).index_select(0, sel))
         loss = lm_loss(logits, t["targets"].reshape(-1)[sel], t["is_coord"].reshape(-1)[sel], a.sigma)

@@ -168,3 +168,37 @@ def test_prefix_causality():
         full = run_batched(att, lm, X, span)
         part = run_batched(att, lm, X[:37], span[:37])
         assert (full[:37] - part).abs().max() < 1e-6, lt
+
+
+def test_fused_core_equals_the_dense_core():
+    """The training path through scaled_dot_product_attention (sink as an extra key) computes what the dense core
+    computes: outputs, the indexer KL and every gradient, for each layer type, a batch with spans, float32."""
+    c = cfg(topk=3)
+    lm = LanguageModel(c)
+    B, T = 3, 44
+    span = torch.full((B, T), -1)
+    span[0, 5:21] = 0
+    span[2, 12:30] = 1
+    for lt in (SLIDING, CSA, HCA):
+        att = DeepseekV4Attention(c, lt)
+        randomise(att, seed=7)
+        with torch.no_grad():
+            att.sinks.copy_(torch.tensor([0.7, -1.3, 2.1, 0.2])[:att.H])
+        X = torch.randn(B, T, c.hidden_size, generator=torch.Generator().manual_seed(4))
+        res = {}
+        for fused in (False, True):
+            att.zero_grad(set_to_none=True)
+            x = X.clone().requires_grad_(True)
+            ai = lm.attn_inputs(span, csa_mode="sparse", want_kl=True, fused=fused)
+            y = att(x, ai)
+            loss = (y * torch.linspace(-1, 1, y.numel()).view_as(y)).sum() + (att.kl if att.kl is not None else 0)
+            loss.backward()
+            res[fused] = (y.detach(), None if att.kl is None else att.kl.detach(), x.grad,
+                          {n: p.grad for n, p in att.named_parameters() if p.grad is not None})
+        (y0, kl0, gx0, g0), (y1, kl1, gx1, g1) = res[False], res[True]
+        assert (y0 - y1).abs().max() <= 1e-5 * y0.abs().max(), lt
+        assert (kl0 is None) == (kl1 is None) and (kl0 is None or abs(float(kl0 - kl1)) < 1e-5), lt
+        assert (gx0 - gx1).abs().max() <= 1e-5 * gx0.abs().max(), lt
+        assert g0.keys() == g1.keys() and "sinks" in g0, lt
+        for n in g0:
+            assert (g0[n] - g1[n]).abs().max() <= 1e-4 * g0[n].abs().max().clamp_min(1e-6), (lt, n)
