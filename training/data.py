@@ -82,13 +82,17 @@ class PoolSpec:
     frames: int                       # frames per scene (1 = independent frames)
     workers: int
     seed_base: int
+    fps: int | None = None            # simulation rate (frames 1/fps s apart); None = the simulator's default (30)
 
     @staticmethod
     def parse(s: str) -> "PoolSpec":
-        """'name:WxH:frames:workers:seed_base', e.g. 'sq:756x756:1:4:0'."""
-        name, size, frames, workers, base = s.split(":")
+        """'name:WxH:frames:workers:seed_base[:fps]', e.g. 'sq:756x756:1:4:0' or 'mem:756x756:8:3:600000000:5'."""
+        parts = s.split(":")
+        if len(parts) not in (5, 6):
+            raise ValueError(f"pool '{s}': expected name:WxH:frames:workers:seed_base[:fps]")
+        name, size, frames, workers, base = parts[:5]
         w, h = map(int, size.lower().split("x"))
-        return PoolSpec(name, w, h, int(frames), int(workers), int(base))
+        return PoolSpec(name, w, h, int(frames), int(workers), int(base), int(parts[5]) if len(parts) == 6 else None)
 
 
 class SimCommand:
@@ -100,9 +104,9 @@ class SimCommand:
         self.prefix = shlex.split(sim_cmd) if sim_cmd else [java, *shlex.split(jvm_args), "-cp", classpath,
                                                             main_class]
 
-    def __call__(self, seed: int, scenes: int, frames: int, width: int, height: int) -> list[str]:
+    def __call__(self, seed: int, scenes: int, frames: int, width: int, height: int, fps: int | None = None) -> list[str]:
         return [*self.prefix, "--raw", "--seed", str(seed), "--scenes", str(scenes), "--frames", str(frames),
-                "--size", f"{width}x{height}", "--out", "-"]
+                "--size", f"{width}x{height}", *(["--fps", str(fps)] if fps else []), "--out", "-"]
 
 
 class _Worker(threading.Thread):
@@ -161,7 +165,7 @@ class Pool:
             seed = spec.seed_base + w * SEED_STRIDE + first_local
             assert seed + WORKER_SCENES < HELDOUT_SEED_BASE or spec.seed_base >= HELDOUT_SEED_BASE
             q: queue.Queue = queue.Queue(maxsize=prefetch)
-            wk = _Worker(command(seed, WORKER_SCENES, spec.frames, spec.width, spec.height), spec.frames, q)
+            wk = _Worker(command(seed, WORKER_SCENES, spec.frames, spec.width, spec.height, spec.fps), spec.frames, q)
             wk.start()
             self.queues.append(q)
             self.workers.append(wk)
@@ -179,9 +183,10 @@ class Pool:
             wk.close()
 
 
-def render_fixed(command: SimCommand, seed: int, scenes: int, frames: int, width: int, height: int):
+def render_fixed(command: SimCommand, seed: int, scenes: int, frames: int, width: int, height: int,
+                 fps: int | None = None):
     """Render a fixed list of scenes (e.g. the held-out eval set) with one process; returns (header, scenes)."""
-    proc = subprocess.Popen(command(seed, scenes, frames, width, height), stdout=subprocess.PIPE,
+    proc = subprocess.Popen(command(seed, scenes, frames, width, height, fps), stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE)
     out, header, scene = [], None, []
     for h, fr in read_stream(proc.stdout):

@@ -154,7 +154,7 @@ def main(argv=None):
 
     from .train import load_eval_sets       # the very scenes (seeds, order) of training's held-out evaluation
     command = SimCommand(a.java, a.classpath, a.sim_cmd)
-    single, _ = load_eval_sets(SimpleNamespace(eval_single=a.single, eval_multi=""), command)
+    single = load_eval_sets(SimpleNamespace(eval_single=a.single, eval_multi=""), command)[0]
     scenes, sizes = [s for s, _ in single], [wh for _, wh in single]
     vis = Visibility()
     batch = build_eval_batch(scenes, sizes, a.seed, vis)

@@ -14,17 +14,28 @@ import torch
 
 from . import layout
 from . import tokenizer as tok
-from .samples import Batch, Example, Visibility, add_single, collate, sample_query
+from .samples import Batch, Example, Visibility, add_single, collate, sample_memory_query, sample_query
 
 OCC_BINS = ((0.0, 0.3, "occ<0.3"), (0.3, 0.6, "occ0.3-0.6"), (0.6, 1.01, "occ>=0.6"))
 
 
-def build_eval_batch(scenes, sizes, seed: int, vis: Visibility, multi_context: int = 0) -> Batch:
+def build_eval_batch(scenes, sizes, seed: int, vis: Visibility, multi_context: int = 0, memory: bool = False) -> Batch:
     """Single-frame scenes get 4 queries (box, point, count on a present target; one absent target); sequence scenes
-    (multi_context > 0) get one box query on their last frame with up to multi_context earlier frames."""
+    (multi_context > 0) get one box query on their last frame with up to multi_context earlier frames, or with
+    `memory` one memory query (samples.sample_memory_query) over the same frames."""
     rng = random.Random(seed)
     batch = Batch()
     for scene, (W, H) in zip(scenes, sizes):
+        if memory:
+            base = len(batch.frames)
+            batch.frames.extend(scene)
+            j = len(scene) - 1
+            idx = list(range(max(0, j - multi_context), j + 1))
+            off = rng.randrange(1000)
+            tags = [(off + i) % 1000 for i in idx]
+            batch.examples.append(Example([base + i for i in idx], tags,
+                                          sample_memory_query([scene[i] for i in idx], tags, rng, vis, W, H)))
+            continue
         if multi_context == 0:
             fr = scene[0]
             k = len(batch.frames)
@@ -158,6 +169,20 @@ def score(examples, answers, sizes) -> dict:
             parsed = {"boxes": [], "points": [], "count": None}
         gt_boxes = [o["box"] for o in q.gt]
         ign_boxes = [o["box"] for o in q.ignored]
+        if q.task == "memory" and q.gt:
+            # the frame must be the one where the target was last seen (its TAG), and the box must hit there
+            c["mem_n"] += 1
+            right = parsed.get("frame") == q.frame_tag
+            boxes = to_pixels(parsed.get("boxes", []), W, H)
+            hit = right and len(boxes) == 1 and iou(boxes[0], gt_boxes[0]) >= 0.5
+            c["mem_frame"] += right
+            c["mem_box"] += hit
+            kind = "latest" if q.frame_back == 0 else "earlier"
+            by["memory_frame:" + kind][0] += right
+            by["memory_frame:" + kind][1] += 1
+            by["memory_box:" + kind][0] += hit
+            by["memory_box:" + kind][1] += 1
+            continue
         if not q.gt:
             c["absent_n"] += 1
             empty = not parsed.get("boxes") and not parsed.get("points") and parsed.get("count") in (None, 0)
@@ -196,6 +221,9 @@ def score(examples, answers, sizes) -> dict:
         "absent_empty": c["absent_empty"] / max(1, c["absent_n"]),
         "n_queries": int(c["n"]),
     }
+    if c["mem_n"]:
+        m["memory_frame_accuracy"] = c["mem_frame"] / c["mem_n"]        # TAG of the last frame that shows the target
+        m["memory_box_recall"] = c["mem_box"] / c["mem_n"]              # that, and the box at IoU >= 0.5
     m["by"] = {k: round(h / max(1, t), 4) for k, (h, t) in sorted(by.items())}
     m["by_n"] = {k: t for k, (h, t) in sorted(by.items())}
     return m
@@ -292,18 +320,18 @@ def grid_placement(W: int, H: int, cfg) -> layout.Placement:
 
 @torch.no_grad()
 def run_eval(model, cfg, eval_single, eval_multi, device, amp_dtype=None, vis=Visibility(), seed=0,
-             deadline: float | None = None) -> dict:
-    """eval_single / eval_multi: lists of (scenes, (W, H)). Returns the metrics dict; past `deadline` fewer queries
-    are evaluated (n_queries says how many)."""
+             deadline: float | None = None, eval_memory=None) -> dict:
+    """eval_single / eval_multi / eval_memory: lists of (scenes, (W, H)). Returns the metrics dict; past `deadline`
+    fewer queries are evaluated (n_queries says how many)."""
     from .samples import build_sequences
     model.eval()
     res = {}
-    for name, data, ctx in (("single", eval_single, 0), ("multi", eval_multi, 7)):
+    for name, data, ctx in (("single", eval_single, 0), ("multi", eval_multi, 7), ("memory", eval_memory, 7)):
         if not data:
             continue
         scenes = [s for s, _ in data]
         sizes = [wh for _, wh in data]
-        batch = build_eval_batch(scenes, sizes, seed, vis, multi_context=ctx)
+        batch = build_eval_batch(scenes, sizes, seed, vis, multi_context=ctx, memory=name == "memory")
         fsizes = []
         for s, wh in zip(scenes, sizes):
             fsizes += [wh] * len(s)

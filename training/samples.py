@@ -67,9 +67,11 @@ class Query:
     items: list[list[int]]           # the answer's items, sorted
     gt: list[dict]                   # kept objects matching the target (for evaluation)
     ignored: list[dict]              # ignored objects matching the target
+    frame_tag: int | None = None     # memory: the TAG of the frame where the target was last seen
+    frame_back: int | None = None    # memory: that frame's position counted back from the latest (0 = latest)
 
     def answer(self) -> list[int]:
-        return tok.answer_tokens(self.task, self.target, self.items)
+        return tok.answer_tokens(self.task, self.target, self.items, self.frame_tag)
 
 
 def all_targets() -> list[str]:
@@ -96,6 +98,47 @@ def sample_query(frame: Frame, W: int, H: int, rng: random.Random, vis: Visibili
     ign = [o for o in ignored if matches(o, target)]
     make = box_item if task == "box" else point_item
     return Query(task, target, sort_items([make(o, W, H) for o in gt]), gt, ign)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Memory queries: "where was <target> last seen" over a multi-frame context (docs/model.md §5.3)
+MEMORY_KINDS = {"earlier": 0.6, "latest": 0.2, "never": 0.2}
+
+
+def sample_memory_query(frames: list[Frame], tags: list[int], rng: random.Random, vis: Visibility, W: int,
+                        H: int) -> Query:
+    """A memory query over a context (frames oldest first, the last one the latest) with its TAGs. The answer is the
+    TAG of the last frame in which the target is listable and that frame's box of it, or the empty list when no
+    frame of the context shows it. Targets are a class or a colour and a class; one is usable only when its last
+    frame shows exactly one matching listable object and no later frame shows a barely visible (ignored) one, so
+    the answer is never ambiguous. The kind of answer is drawn first (last seen in an older frame 0.6, in the latest
+    0.2, never 0.2, among the kinds available), then a target of that kind."""
+    by_kind = {k: [] for k in MEMORY_KINDS}
+    for target in all_targets():
+        last, ambiguous = None, False
+        for back in range(len(frames)):                       # newest first
+            kept, ignored = vis.split(frames[-1 - back].objects, W, H)
+            hits = [o for o in kept if matches(o, target)]
+            if hits:
+                last = (back, hits) if len(hits) == 1 else None
+                ambiguous = len(hits) != 1
+                break
+            if any(matches(o, target) for o in ignored):
+                ambiguous = True
+                break
+        if ambiguous:
+            continue
+        if last is None:
+            by_kind["never"].append((target, None))
+        else:
+            by_kind["latest" if last[0] == 0 else "earlier"].append((target, last))
+    kinds = [k for k in MEMORY_KINDS if by_kind[k]]
+    kind = rng.choices(kinds, weights=[MEMORY_KINDS[k] for k in kinds])[0]
+    target, last = rng.choice(by_kind[kind])
+    if last is None:
+        return Query("memory", target, [], [], [])
+    back, (o,) = last
+    return Query("memory", target, [box_item(o, W, H)], [o], [], frame_tag=tags[-1 - back], frame_back=back)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -157,13 +200,22 @@ def add_single(batch: Batch, frame: Frame, n_queries: int, rng: random.Random, v
 
 
 def add_sequence(batch: Batch, scene: list[Frame], n_examples: int, max_context: int, rng: random.Random,
-                 vis: Visibility, W: int, H: int):
+                 vis: Visibility, W: int, H: int, p_memory: float = 0.0):
     """Multi-frame contexts from one scene: the queried frame j and up to max_context earlier frames (subsampled,
-    in time order) before it. Frame tags count frames of the scene from a random offset (mod 1000)."""
+    in time order) before it. Frame tags count frames of the scene from a random offset (mod 1000). With
+    probability p_memory an example is a memory query instead, over the scene's last frame and the max_context
+    frames before it (the longest span)."""
     base = len(batch.frames)
     batch.frames.extend(scene)
     offset = rng.randrange(1000)
     for _ in range(n_examples):
+        if p_memory > 0 and rng.random() < p_memory:
+            j = len(scene) - 1
+            idx = list(range(max(0, j - max_context), j + 1))
+            tags = [(offset + i) % 1000 for i in idx]
+            batch.examples.append(Example([base + i for i in idx], tags,
+                                          sample_memory_query([scene[i] for i in idx], tags, rng, vis, W, H)))
+            continue
         j = rng.randrange(1, len(scene)) if len(scene) > 1 else 0
         n_ctx = rng.randint(1, min(j, max_context)) if j > 0 else 0
         ctx = sorted(rng.sample(range(j), n_ctx))

@@ -78,6 +78,10 @@ def parse_args(argv=None):
     ap.add_argument("--ckpt-every", type=float, default=150.0, help="seconds between checkpoints")
     ap.add_argument("--eval-single", default="756x756:160,1008x588:96", help="WxH:scenes held-out single frames")
     ap.add_argument("--eval-multi", default="756x756:8:24", help="WxH:frames:scenes held-out sequences")
+    ap.add_argument("--eval-memory", default="", help="WxH:frames:scenes:fps held-out sequences for memory queries "
+                    "(one per scene, about its last frame with every earlier frame in context), e.g. 756x756:8:64:5")
+    ap.add_argument("--memory", action="append", default=None,
+                    help="pool=share: that sequence pool's examples are memory queries with this probability")
     ap.add_argument("--eval-every", type=int, default=0, help="also evaluate every N steps (0: only at the end)")
     ap.add_argument("--eval-reserve", type=float, default=75.0, help="seconds kept for the final eval + save")
     return ap.parse_args(argv)
@@ -110,6 +114,10 @@ class BatchMaker(threading.Thread):
         super().__init__(daemon=True)
         self.pools, self.per_step, self.a, self.cfg, self.step, self.vis = pools, per_step, a, cfg, first_step, vis
         self.pin = a.device.startswith("cuda")
+        self.memory = {kv.split("=")[0]: float(kv.split("=")[1]) for kv in (a.memory or [])}
+        unknown = set(self.memory) - set(pools)
+        if unknown:
+            raise ValueError(f"--memory names pools that do not exist: {sorted(unknown)} (pools: {sorted(pools)})")
         self.q: queue.Queue = queue.Queue(maxsize=2)
         self.error = None
         self.stop = False
@@ -135,7 +143,8 @@ class BatchMaker(threading.Thread):
                 if pool.spec.frames == 1:
                     add_single(batch, scene[0], self.a.queries_per_frame, rng, self.vis, W, H)
                 else:
-                    add_sequence(batch, scene, self.a.examples_per_scene, self.a.max_context, rng, self.vis, W, H)
+                    add_sequence(batch, scene, self.a.examples_per_scene, self.a.max_context, rng, self.vis, W, H,
+                                 p_memory=self.memory.get(name, 0.0))
                 sizes += [(W, H)] * len(scene)
         grids, aux = {}, []
         for i, (fr, (W, H)) in enumerate(zip(batch.frames, sizes)):
@@ -219,6 +228,9 @@ def _group_sizes(sizes):
     return seen
 
 
+MEMORY_EVAL_SEED_OFFSET = 500_000_000     # held-out memory sequences: seeds apart from the single/multi sets
+
+
 def load_eval_sets(a, command):
     single, multi = [], []
     base = HELDOUT_SEED_BASE
@@ -235,7 +247,15 @@ def load_eval_sets(a, command):
         _, scenes = render_fixed(command, base, int(n), int(f), W, H)
         multi += [(s, (W, H)) for s in scenes]
         base += 10_000_000
-    return single, multi
+    memory = []
+    base = HELDOUT_SEED_BASE + MEMORY_EVAL_SEED_OFFSET
+    for spec in filter(None, getattr(a, "eval_memory", "").split(",")):
+        size, f, n, fps = spec.split(":")
+        W, H = map(int, size.split("x"))
+        _, scenes = render_fixed(command, base, int(n), int(f), W, H, int(fps))
+        memory += [(s, (W, H)) for s in scenes]
+        base += 10_000_000
+    return single, multi, memory
 
 
 def main(argv=None):
@@ -284,8 +304,8 @@ def main(argv=None):
     pools = {s.name: Pool(s, command, positions.get(s.name, 0)) for s in specs}
     per_step = [(kv.split("=")[0], int(kv.split("=")[1])) for kv in (a.per_step or DEFAULT_PER_STEP)]
     t0 = time.time()
-    eval_single, eval_multi = load_eval_sets(a, command)
-    log({"event": "eval_data", "single": len(eval_single), "multi": len(eval_multi),
+    eval_single, eval_multi, eval_memory = load_eval_sets(a, command)
+    log({"event": "eval_data", "single": len(eval_single), "multi": len(eval_multi), "memory": len(eval_memory),
          "seconds": round(time.time() - t0, 1)})
     vis = Visibility()
     maker = BatchMaker(pools, per_step, a, cfg, step, vis)
@@ -303,7 +323,8 @@ def main(argv=None):
 
     def evaluate(deadline=None):
         te = time.time()
-        res = run_eval(model, cfg, eval_single, eval_multi, device, amp_dtype, vis, seed=a.seed, deadline=deadline)
+        res = run_eval(model, cfg, eval_single, eval_multi, device, amp_dtype, vis, seed=a.seed, deadline=deadline,
+                       eval_memory=eval_memory)
         res["seconds"] = round(time.time() - te, 1)
         log({"event": "eval", "step": step, **{k: v for k, v in res.items()}})
         if a.out:

@@ -36,7 +36,7 @@ def shape_mask(cls: str, w: int, h: int) -> np.ndarray:
     return np.ones((h, w), bool)                       # crate, door
 
 
-def render_scene(seed: int, frames: int, W: int, H: int):
+def render_scene(seed: int, frames: int, W: int, H: int, fps: int = 30):
     rng = np.random.RandomState(seed % (2 ** 32))
     n = rng.randint(1, 6)
     objs = []
@@ -54,7 +54,8 @@ def render_scene(seed: int, frames: int, W: int, H: int):
         ids = np.zeros((H, W), np.int32)
         totals = {}
         for o in objs:
-            x0, y0 = int(round(o["x"] + o["vx"] * f)), int(round(o["y"] + o["vy"] * f))
+            t = f * 30 / fps                                         # motion per frame grows as the rate drops
+            x0, y0 = int(round(o["x"] + o["vx"] * t)), int(round(o["y"] + o["vy"] * t))
             m = shape_mask(o["cls"], o["w"], o["h"])
             totals[o["id"]] = int(m.sum())
             ys, xs = np.nonzero(m)
@@ -84,6 +85,7 @@ def main(argv=None):
     ap.add_argument("--scenes", type=int, default=1)
     ap.add_argument("--frames", type=int, default=1)
     ap.add_argument("--size", default="168x168")
+    ap.add_argument("--fps", type=int, default=30)
     ap.add_argument("--out", default="-")
     a = ap.parse_args(argv)
     W, H = map(int, a.size.lower().split("x"))
@@ -92,7 +94,7 @@ def main(argv=None):
                          "colors": list(COLORS)}).encode()
     out.write(b"GLMPRAW1" + struct.pack("<I", len(header)) + header)
     for s in range(a.seed, a.seed + a.scenes):
-        for i, (labels, img) in enumerate(render_scene(s, a.frames, W, H)):
+        for i, (labels, img) in enumerate(render_scene(s, a.frames, W, H, a.fps)):
             js = json.dumps({"scene": s, "frame": i + 1, "objects": labels}).encode()
             out.write(struct.pack("<II", 0x4D415246, len(js)) + js)
             out.write(img.tobytes())
