@@ -14,7 +14,7 @@ import torch
 
 from . import layout
 from . import tokenizer as tok
-from .samples import Batch, Example, Visibility, add_single, collate, sample_memory_query, sample_query
+from .samples import Batch, Example, Visibility, add_single, collate, memory_example, sample_query
 
 OCC_BINS = ((0.0, 0.3, "occ<0.3"), (0.3, 0.6, "occ0.3-0.6"), (0.6, 1.01, "occ>=0.6"))
 
@@ -29,12 +29,7 @@ def build_eval_batch(scenes, sizes, seed: int, vis: Visibility, multi_context: i
         if memory:
             base = len(batch.frames)
             batch.frames.extend(scene)
-            j = len(scene) - 1
-            idx = list(range(max(0, j - multi_context), j + 1))
-            off = rng.randrange(1000)
-            tags = [(off + i) % 1000 for i in idx]
-            batch.examples.append(Example([base + i for i in idx], tags,
-                                          sample_memory_query([scene[i] for i in idx], tags, rng, vis, W, H)))
+            batch.examples.append(memory_example(base, scene, multi_context, rng.randrange(1000), rng, vis, W, H))
             continue
         if multi_context == 0:
             fr = scene[0]
@@ -258,15 +253,20 @@ def indexer_recall(model, examples, rows, row_offset, device, k: int) -> float |
     return sum(rec) / len(rec) if rec else None
 
 
+def _by_size(sizes) -> dict:
+    """{(W, H): frame indices of that size}, sizes in order of first appearance."""
+    groups = defaultdict(list)
+    for i, s in enumerate(sizes):
+        groups[s].append(i)
+    return groups
+
+
 def stack_images(frames, sizes, pin: bool) -> dict:
     """The uint8 images of one training batch stacked per size, in frame order: {(W, H): [N,H,W,3]}, written straight
     into pinned memory when the batch goes to a GPU. The batch maker runs this on its own thread: stacking ~0.4 GB of
     images per step took ~1 s of the training loop's own time (page faults and two copies), with the GPU idle."""
-    groups = defaultdict(list)
-    for i, s in enumerate(sizes):
-        groups[s].append(i)
     out = {}
-    for s, idx in groups.items():
+    for s, idx in _by_size(sizes).items():
         first = frames[idx[0]].image
         buf = torch.empty((len(idx), *first.shape), dtype=torch.uint8, pin_memory=pin)
         torch.stack([torch.from_numpy(frames[i].image) for i in idx], out=buf)
@@ -277,11 +277,8 @@ def stack_images(frames, sizes, pin: bool) -> dict:
 def encode_frames(model, frames, sizes, cfg, device, amp_dtype=None, stacked: dict | None = None):
     """Encode frames grouped by size. Returns rows [R,d] (frame order) and row_offset {frame idx: first row}.
     stacked: the images already stacked per size (stack_images), used when encoding with gradients."""
-    groups = defaultdict(list)
-    for i, s in enumerate(sizes):
-        groups[s].append(i)
     outs, order = [], []
-    for (W, H), idx in groups.items():
+    for (W, H), idx in _by_size(sizes).items():
         pl = grid_placement(W, H, cfg)
         # without gradients (evaluation) encode in chunks: activation memory stays flat however many frames
         chunk = len(idx) if torch.is_grad_enabled() else 32

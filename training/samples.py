@@ -210,11 +210,7 @@ def add_sequence(batch: Batch, scene: list[Frame], n_examples: int, max_context:
     offset = rng.randrange(1000)
     for _ in range(n_examples):
         if p_memory > 0 and rng.random() < p_memory:
-            j = len(scene) - 1
-            idx = list(range(max(0, j - max_context), j + 1))
-            tags = [(offset + i) % 1000 for i in idx]
-            batch.examples.append(Example([base + i for i in idx], tags,
-                                          sample_memory_query([scene[i] for i in idx], tags, rng, vis, W, H)))
+            batch.examples.append(memory_example(base, scene, max_context, offset, rng, vis, W, H))
             continue
         j = rng.randrange(1, len(scene)) if len(scene) > 1 else 0
         n_ctx = rng.randint(1, min(j, max_context)) if j > 0 else 0
@@ -222,6 +218,16 @@ def add_sequence(batch: Batch, scene: list[Frame], n_examples: int, max_context:
         idx = ctx + [j]
         batch.examples.append(Example([base + i for i in idx], [(offset + i) % 1000 for i in idx],
                                       sample_query(scene[j], W, H, rng, vis)))
+
+
+def memory_example(base: int, scene: list[Frame], context: int, offset: int, rng: random.Random, vis: Visibility,
+                   W: int, H: int) -> Example:
+    """A memory query about the scene's last frame with the `context` frames before it; the scene's frames sit at
+    batch index base.., its TAGs count from offset (mod 1000)."""
+    j = len(scene) - 1
+    idx = list(range(max(0, j - context), j + 1))
+    tags = [(offset + i) % 1000 for i in idx]
+    return Example([base + i for i in idx], tags, sample_memory_query([scene[i] for i in idx], tags, rng, vis, W, H))
 
 
 def build_sequences(batch: Batch, cfg: GlimpseConfig, grids: dict) -> None:
