@@ -449,7 +449,6 @@ public final class VectorKernels implements Kernels {
     join(fs);
   }
 
-
   /**
    * The lanes of v summed in a fixed order (even lanes, odd lanes, then the two sums). {@code reduceLanes(ADD)}
    * leaves the order to the implementation, and HotSpot's interpreter and its C2 code use different orders, so a
