@@ -71,7 +71,7 @@ public final class SimCommand implements Callable<Integer> {
   int frames;
 
   @Option(names = "--context", defaultValue = "4", paramLabel = "N", description = {
-      "frames kept in the context (1..999, default ${DEFAULT-VALUE}: the shipped model was trained with up to 4;",
+      "frames kept in the context (1..999, default ${DEFAULT-VALUE}: the shipped model was trained with up to 8;",
       "longer contexts run, with flat memory, but pull its answers off the latest frame until it is trained on them)"})
   int context;
 
