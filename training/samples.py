@@ -114,10 +114,10 @@ def sample_memory_query(frames: list[Frame], tags: list[int], rng: random.Random
     the answer is never ambiguous. The kind of answer is drawn first (last seen in an older frame 0.6, in the latest
     0.2, never 0.2, among the kinds available), then a target of that kind."""
     by_kind = {k: [] for k in MEMORY_KINDS}
+    splits = [vis.split(f.objects, W, H) for f in reversed(frames)]        # (kept, ignored), newest first
     for target in all_targets():
         last, ambiguous = None, False
-        for back in range(len(frames)):                       # newest first
-            kept, ignored = vis.split(frames[-1 - back].objects, W, H)
+        for back, (kept, ignored) in enumerate(splits):
             hits = [o for o in kept if matches(o, target)]
             if hits:
                 last = (back, hits) if len(hits) == 1 else None

@@ -29,9 +29,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * One stream, end to end (issue 8): ingest ({@link FrameStream}, frames decoded on the stream's own thread) → the
  * {@link EngineWorker} (encode into the stream's context, standing queries due on this frame) → one tracker per
  * query → listeners. Runs on one Vert.x context and never blocks it: the engine's result comes back with
- * {@code runOnContext}, and the boxes' colour histograms (pixel reads) are computed on a Vert.x worker thread. Exactly one frame per stream is with the engine at a time; the stream is paused meanwhile,
- * so a {@code latest} mailbox drops (and counts) stale frames live, and an {@code all} mailbox holds the decoder back
- * in replays. Tracker ids come from an injected {@link IdSource} so a replay is deterministic.
+ * {@code runOnContext}, and the boxes' colour histograms (pixel reads) are computed on a Vert.x worker thread.
+ * Exactly one frame per stream is with the engine at a time; the stream is paused meanwhile, so a {@code latest}
+ * mailbox drops (and counts) stale frames live, and an {@code all} mailbox holds the decoder back in replays.
+ * Tracker ids come from an injected {@link IdSource} so a replay is deterministic.
  */
 public final class StreamPipeline {
   private final Vertx vertx;
@@ -155,7 +156,9 @@ public final class StreamPipeline {
     Map<String, List<Detection>> out = new HashMap<>();
     for (StandingQuery q : queries) {
       Answer a = r.answers().get(q.query().text());
-      if (a != null) out.put(q.query().text(), withAppearances(a.detections().stream().filter(d -> d.frameOffset() == 0).toList(), r));
+      if (a == null) continue;
+      List<Detection> latest = a.detections().stream().filter(d -> d.frameOffset() == 0).toList();
+      out.put(q.query().text(), withAppearances(latest, r));
     }
     return out;
   }
